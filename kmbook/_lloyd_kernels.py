@@ -1,0 +1,97 @@
+"""numba kernels for the assignment and averaging steps of Lloyd's algorithm.
+
+Private: callers validate. Every kernel is deterministic: the data are split
+into a fixed number of blocks (independent of the thread count), each block
+accumulates its own partial sums, and the blocks are reduced in order, so the
+result does not depend on thread scheduling. Each kernel has a plain-NumPy
+twin (``*_numpy``) used by the tests.
+
+Distances use the expansion ``||x - c||^2 = ||x||^2 - 2<x, c> + ||c||^2``
+with ``<x, c>`` computed by BLAS on chunks of rows, as scikit-learn does;
+the reported minimum squared distance is then recomputed exactly as
+``||x - c_label||^2`` so costs carry no cancellation error.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+_CHUNK = 256      # rows per BLAS call
+_MAX_BLOCKS = 64  # fixed reduction blocks, so results do not depend on thread count
+
+
+@njit(cache=True, parallel=True)
+def assign_accumulate(X, C, labels, mindist, sums, counts):
+    """Nearest-centre labels (ties to the lowest index), exact squared distances,
+    and the per-centre sums and counts of the assigned points.
+
+    `labels` (n,), `mindist` (n,) are written; `sums` (k, d) and `counts` (k,)
+    are overwritten.
+    """
+    n, d = X.shape
+    k = C.shape[0]
+    n_chunks = (n + _CHUNK - 1) // _CHUNK
+    n_blocks = min(_MAX_BLOCKS, n_chunks)
+    cnorm = np.empty(k)
+    for j in range(k):
+        s = 0.0
+        for a in range(d):
+            s += C[j, a] * C[j, a]
+        cnorm[j] = s
+    CT = np.ascontiguousarray(C.T)
+    part_sums = np.zeros((n_blocks, k, d))
+    part_counts = np.zeros((n_blocks, k), dtype=np.int64)
+    for b in prange(n_blocks):
+        c0 = (n_chunks * b) // n_blocks
+        c1 = (n_chunks * (b + 1)) // n_blocks
+        for c in range(c0, c1):
+            s0 = c * _CHUNK
+            e0 = min(n, s0 + _CHUNK)
+            P = np.dot(X[s0:e0], CT)
+            for i in range(e0 - s0):
+                row = s0 + i
+                best = np.inf
+                bj = 0
+                for j in range(k):
+                    v = cnorm[j] - 2.0 * P[i, j]
+                    if v < best:
+                        best = v
+                        bj = j
+                labels[row] = bj
+                dist = 0.0
+                for a in range(d):
+                    diff = X[row, a] - C[bj, a]
+                    dist += diff * diff
+                    part_sums[b, bj, a] += X[row, a]
+                mindist[row] = dist
+                part_counts[b, bj] += 1
+    sums[:, :] = 0.0
+    counts[:] = 0
+    for b in range(n_blocks):
+        for j in range(k):
+            counts[j] += part_counts[b, j]
+            for a in range(d):
+                sums[j, a] += part_sums[b, j, a]
+
+
+def assign_accumulate_numpy(X, C):
+    """NumPy twin of :func:`assign_accumulate` (direct distances), for tests."""
+    d2 = ((X[:, None, :] - C[None, :, :]) ** 2).sum(-1)
+    labels = np.argmin(d2, axis=1)
+    mindist = d2[np.arange(X.shape[0]), labels]
+    k = C.shape[0]
+    counts = np.bincount(labels, minlength=k)
+    sums = np.zeros_like(C)
+    np.add.at(sums, labels, X)
+    return labels, mindist, sums, counts
+
+
+def assign(X, C):
+    """Run :func:`assign_accumulate` with freshly allocated outputs."""
+    n, d = X.shape
+    k = C.shape[0]
+    labels = np.empty(n, dtype=np.int64)
+    mindist = np.empty(n)
+    sums = np.empty((k, d))
+    counts = np.empty(k, dtype=np.int64)
+    assign_accumulate(X, C, labels, mindist, sums, counts)
+    return labels, mindist, sums, counts
