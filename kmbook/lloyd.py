@@ -104,7 +104,7 @@ def lloyd(X, init, max_iter=300, tol=0.0, record=False):
     >>> X = np.array([[0.0], [1.0], [10.0], [11.0]])
     >>> res = lloyd(X, init=X[[0, 1]])
     >>> res.centers.ravel().tolist(), res.converged
-    ([0.0, 7.333333333333333], False)
+    ([0.5, 10.5], True)
     """
     X = as_points(X, "X")
     C = as_centers(init, "init", n_features=X.shape[1], n_samples=X.shape[0]).copy()
