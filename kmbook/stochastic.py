@@ -33,10 +33,13 @@ from ._validation import (
     check_positive,
 )
 from .lloyd import lloyd
+from .sweep import run_sweep
 
 __all__ = [
     "StochasticResult",
     "stochastic_kmeans",
+    "RepeatedRuns",
+    "repeated_runs",
     "log_steps",
     "loglog_slope",
     "StationaryPoint",
@@ -234,6 +237,97 @@ def stochastic_kmeans(X, init, batch_size, n_steps, learning_rate="flat", c_prim
     )
 
 
+@dataclass(frozen=True)
+class RepeatedRuns:
+    """Independent runs of :func:`stochastic_kmeans` and their gaps (see :func:`repeated_runs`).
+
+    Attributes
+    ----------
+    steps : ndarray of shape (r,)
+    cost : ndarray of shape (runs, r)
+        Full-data cost of every run at every recorded step.
+    phi_star : ndarray of shape (runs,)
+        The ``phi*`` each run's gap refers to.
+    gaps : ndarray of shape (runs, r)
+        ``cost - phi_star[:, None]``.
+    seeds, centers : ndarray of shape (runs, k, d)
+        Seeds and final centres of every run.
+    stationary : list of StationaryPoint
+        The stationary point batch Lloyd reaches from each run's final centres.
+    """
+
+    steps: np.ndarray
+    cost: np.ndarray
+    phi_star: np.ndarray
+    gaps: np.ndarray
+    seeds: np.ndarray = field(repr=False)
+    centers: np.ndarray = field(repr=False)
+    stationary: list = field(repr=False)
+
+
+def _one_run(task, rng):
+    X, init, kwargs = task
+    seeds = init(X, rng) if callable(init) else init
+    res = stochastic_kmeans(X, seeds, rng=rng, **kwargs)
+    return np.asarray(seeds, dtype=float), res, stationary_point(X, res.centers)
+
+
+def repeated_runs(X, init, batch_size, n_steps, n_runs, rng, *, phi_star=None, executor=None, **kwargs):
+    """`n_runs` independent runs of Algorithm 1 with their gaps ``phi^t - phi*``.
+
+    Paper: Paper 2, Section 4 (averaged convergence curves).
+    Chapter: book/stochastic/rate, book/stochastic/clusterable.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+    init : array-like of shape (k, d) or callable
+        Common seeds, or ``init(X, rng) -> seeds`` called with each run's
+        generator (e.g. ``lambda X, g: kmeans_pp(X, 8, g)``).
+    batch_size, n_steps : int
+        As in :func:`stochastic_kmeans`.
+    n_runs : int
+    rng : int, numpy.random.Generator or None
+        Run ``i`` uses the ``i``-th generator spawned from it (seeding and sampling).
+    phi_star : float, optional
+        Reference cost of the gaps. None: each run's own ``phi*``, the cost of
+        the stationary point batch Lloyd reaches from its final centres.
+    executor : concurrent.futures.Executor, optional
+        Passed to :func:`kmbook.sweep.run_sweep`.
+    **kwargs
+        ``learning_rate``, ``c_prime``, ``t0``, ``record_every`` of :func:`stochastic_kmeans`.
+
+    Returns
+    -------
+    RepeatedRuns
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kmbook.stochastic import repeated_runs
+    >>> X = np.array([[0.0], [0.2], [10.0], [10.2]])
+    >>> rr = repeated_runs(X, X[[0, 2]], 1, 50, 3, rng=0, learning_rate="bbs")
+    >>> rr.gaps.shape, np.round(rr.phi_star, 3).tolist()
+    ((3, 2), [0.04, 0.04, 0.04])
+    """
+    X = as_points(X, "X")
+    n_runs = check_int(n_runs, "n_runs", minimum=1)
+    if not callable(init):
+        init = as_centers(init, "init", n_features=X.shape[1], n_samples=X.shape[0])
+    kwargs = {"batch_size": batch_size, "n_steps": n_steps} | kwargs
+    out = run_sweep(_one_run, [(X, init, kwargs)] * n_runs, rng=rng, executor=executor,
+                    desc="stochastic k-means runs")
+    cost = np.array([res.cost for _, res, _ in out])
+    stationary = [sp for _, _, sp in out]
+    ref = (np.array([sp.cost for sp in stationary]) if phi_star is None
+           else np.full(n_runs, check_nonnegative(phi_star, "phi_star")))
+    return RepeatedRuns(
+        steps=out[0][1].steps, cost=cost, phi_star=ref, gaps=cost - ref[:, None],
+        seeds=np.array([s for s, _, _ in out]), centers=np.array([res.centers for _, res, _ in out]),
+        stationary=stationary,
+    )
+
+
 def log_steps(n_steps, num=40):
     """About `num` distinct integer steps from 0 to `n_steps`, log-spaced after 1.
 
@@ -341,7 +435,7 @@ def stationary_point(X, centers, max_iter=1000):
     >>> X = np.array([[0.0], [1.0], [10.0], [11.0]])
     >>> sp = stationary_point(X, [[2.0], [9.0]])
     >>> sp.centers.ravel().tolist(), sp.cost, sp.boundary_gap
-    ([0.5, 10.5], 1.0, 80.0)
+    ([0.5, 10.5], 1.0, 90.0)
     """
     X = as_points(X, "X")
     res = lloyd(X, centers, max_iter=max_iter)
@@ -517,7 +611,7 @@ def clusterability(X, labels):
     >>> from kmbook.stochastic import clusterability
     >>> X = np.array([[0.0], [2.0], [10.0], [12.0]])
     >>> cl = clusterability(X, [0, 0, 1, 1])
-    >>> cl.delta[0, 1], cl.margin_min, cl.p_min, cl.voronoi_consistent
+    >>> float(cl.delta[0, 1]), cl.margin_min, cl.p_min, cl.voronoi_consistent
     (10.0, 8.0, 0.5, True)
     """
     X = as_points(X, "X")
