@@ -103,7 +103,9 @@ def _record_steps(record_every, n_steps):
         r = check_int(record_every, "record_every", minimum=1)
         return np.unique(np.r_[np.arange(0, n_steps + 1, r), n_steps]).astype(np.int64)
     steps = np.asarray(record_every)
-    if steps.ndim != 1 or steps.size == 0 or not np.issubdtype(steps.dtype, np.integer):
+    if steps.ndim == 1 and steps.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if steps.ndim != 1 or not np.issubdtype(steps.dtype, np.integer):
         raise TypeError("record_every must be None, a positive int, or a 1-D array of integer step numbers.")
     if steps.min() < 0 or steps.max() > n_steps:
         raise ValueError(f"record_every step numbers must lie in [0, n_steps={n_steps}]; got {steps.min()}..{steps.max()}.")
@@ -166,7 +168,8 @@ def stochastic_kmeans(X, init, batch_size, n_steps, learning_rate="flat", c_prim
     record_every : None, int or array-like of int, default=None
         When to record the full-data cost and the centres: None records the
         seeds and the end; an int ``r`` records steps ``0, r, 2r, ...`` and
-        ``T``; an array lists the step numbers (see :func:`log_steps`).
+        ``T``; an array lists the step numbers (see :func:`log_steps`); an
+        empty array records nothing (no full-data pass at all).
 
     Returns
     -------
@@ -217,7 +220,7 @@ def stochastic_kmeans(X, init, batch_size, n_steps, learning_rate="flat", c_prim
 
     t = 0  # steps done
     rec = iter(record)
-    next_rec = next(rec)
+    next_rec = next(rec, None)
     if next_rec == 0:
         snapshot()
         next_rec = next(rec, None)
@@ -232,7 +235,7 @@ def stochastic_kmeans(X, init, batch_size, n_steps, learning_rate="flat", c_prim
                 snapshot()
                 next_rec = next(rec, None)
     return StochasticResult(
-        centers=C, steps=record, cost=np.array(costs), center_history=np.array(history),
+        centers=C, steps=record, cost=np.array(costs), center_history=np.array(history).reshape(-1, k, C.shape[1]),
         counts=counts, n_updates=n_updates, batch_size=m, n_steps=n_steps, learning_rate=name,
     )
 

@@ -156,6 +156,7 @@ def test_online_is_batch_size_one(blobs):
         ({"learning_rate": lambda t: 0.5}, ValueError, "same shape"),
         ({"record_every": 0}, ValueError, "record_every"),
         ({"record_every": np.array([0, 99])}, ValueError, "record_every"),
+        ({"record_every": np.array([0.5])}, TypeError, "record_every"),
         ({"rng": "seed"}, TypeError, "rng"),
     ],
 )
@@ -300,3 +301,11 @@ def test_too_small_c_prime_gives_slope_minus_two_c_prime():
         res = stochastic_kmeans(X, sp.centers + 1.0, 200, T, "flat", c_prime=c, t0=1.0, rng=3,
                                 record_every=steps)
         assert loglog_slope(steps, res.cost - sp.cost, t_min=T / 30) == pytest.approx(-2 * c, abs=0.05)
+
+
+def test_empty_record_makes_no_full_pass(blobs):
+    X, _ = blobs
+    a = stochastic_kmeans(X, X[:4], 16, 50, rng=4, record_every=np.array([], dtype=int))
+    b = stochastic_kmeans(X, X[:4], 16, 50, rng=4)
+    assert a.steps.size == 0 and a.cost.size == 0 and a.center_history.shape == (0, 4, 2)
+    np.testing.assert_array_equal(a.centers, b.centers)
