@@ -214,8 +214,12 @@ def population_lloyd(model, init, max_iter=1000, tol=1e-10, record=False, *, n_p
         set of ``n_reps * k* * n_points`` randomised QMC nodes (see
         :func:`kmbook.objective.population_cost`), so the iteration is
         deterministic and stops at an exact fixed point of that node set
-        (the assignment stops changing). That point differs from the
-        population fixed point by about ``result.center_error``.
+        (the assignment stops changing). ``result.center_error`` is the
+        standard error of the centre-of-mass map at that point; the fixed
+        point itself moves by about ``center_error / (1 - rho)``, where
+        ``rho < 1`` is the contraction rate of the map there — much more
+        than ``center_error`` near a bifurcation, where Lloyd converges
+        slowly (use more nodes there, or an exact reduction).
 
     Returns
     -------
