@@ -293,13 +293,13 @@ def plot_cost_contours(xs, ys, values, ax=None, *, levels=25, points=None, xlabe
     if Z.shape != (ys.size, xs.size):
         raise ValueError(f"values must have shape (len(ys), len(xs)) = {(ys.size, xs.size)}; got {Z.shape}.")
     fig, ax = _get_ax(ax, figsize=(5.0, 4.3))
-    cs = ax.contourf(xs, ys, Z, levels=levels, cmap="viridis")
+    cs = ax.contourf(xs, ys, Z, levels=levels, cmap="viridis", extend="max")
     ax.contour(xs, ys, Z, levels=cs.levels, colors="k", linewidths=0.3, alpha=0.5)
     fig.colorbar(cs, ax=ax, label="$G$")
     for i, (name, (px, py)) in enumerate((points or {}).items()):
         ax.scatter([px], [py], marker="*", s=160, color=color(i + 1), edgecolors="k", zorder=5, label=name)
     if points:
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left", fontsize=8, frameon=True, framealpha=0.9)
     ax.set_xlabel(xlabel or "")
     ax.set_ylabel(ylabel or "")
     ax.grid(False)
