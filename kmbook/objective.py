@@ -219,10 +219,13 @@ def population_cost(model, centers, *, return_error=False, n_points=2**14, n_rep
     :mod:`kmbook._population_nd`. The value is the mean of ``n_reps``
     unbiased estimates, the error their standard error; the true error is
     below ``3 * error`` with probability about 0.98 (Student t, 7 degrees of
-    freedom at the default ``n_reps=8``). With the defaults in 2-D the
-    relative error is typically ~1e-7 for the ball model and ~1e-5 for the
-    Gaussian mixture (whose tails map less smoothly); the tests compare with
-    ``10^7``-point samples and with exact product-structure references.
+    freedom at the default ``n_reps=8``, if the replicate estimates are
+    roughly normal). Measured with the defaults on unit-scale 2-D problems,
+    the error is of order 1e-7 for the ball model and 1e-5 for the Gaussian
+    mixture (whose inverse-CDF map is unbounded); the returned error is the
+    number to use. The tests compare with ``10^7``-point samples and with
+    exact references (a collinear Gaussian mixture, where ``G`` in 2-D is the
+    1-D value plus ``sigma^2``).
 
     Examples
     --------

@@ -238,9 +238,9 @@ def plot_line_model(model, centers=None, ax=None, *, xlim=None, annotate=True):
         pad = 0.08 * (pts.max() - pts.min() + 1e-9)
         xlim = (pts.min() - pad, pts.max() + pad)
     x = np.linspace(xlim[0], xlim[1], 2001)
-    if isinstance(model, BallMixture):  # exact steps at the ball edges
-        x = np.unique(np.concatenate([x, c - model.radius, c + model.radius]))
-        x = np.sort(np.concatenate([x, np.nextafter(c - model.radius, -np.inf), np.nextafter(c + model.radius, np.inf)]))
+    if isinstance(model, BallMixture):  # vertical steps at the ball edges
+        lo, hi = c - model.radius, c + model.radius
+        x = np.sort(np.concatenate([x, lo, hi, np.nextafter(lo, -np.inf), np.nextafter(hi, np.inf)]))
     dens = model.pdf(x[:, None])
     fig, ax = _get_ax(ax, figsize=(7.0, 2.6))
     ax.fill_between(x, dens, color="0.75", lw=0, label="density $f$")
@@ -265,6 +265,16 @@ def plot_line_model(model, centers=None, ax=None, *, xlim=None, annotate=True):
     return fig, ax
 
 
+def _grid(xs, ys, values, name, dtype):
+    """Grid axes and a (len(ys), len(xs)) table of values, checked."""
+    xs = np.asarray(xs, dtype=float).ravel()
+    ys = np.asarray(ys, dtype=float).ravel()
+    table = np.asarray(values, dtype=dtype)
+    if table.shape != (ys.size, xs.size):
+        raise ValueError(f"{name} must have shape (len(ys), len(xs)) = {(ys.size, xs.size)}; got {table.shape}.")
+    return xs, ys, table
+
+
 def plot_cost_contours(xs, ys, values, ax=None, *, levels=25, points=None, xlabel=None, ylabel=None):
     """Contours of the objective on a 2-D slice, with marked points.
 
@@ -287,11 +297,7 @@ def plot_cost_contours(xs, ys, values, ax=None, *, levels=25, points=None, xlabe
     -------
     (fig, ax)
     """
-    xs = np.asarray(xs, dtype=float)
-    ys = np.asarray(ys, dtype=float)
-    Z = np.asarray(values, dtype=float)
-    if Z.shape != (ys.size, xs.size):
-        raise ValueError(f"values must have shape (len(ys), len(xs)) = {(ys.size, xs.size)}; got {Z.shape}.")
+    xs, ys, Z = _grid(xs, ys, values, "values", float)
     fig, ax = _get_ax(ax, figsize=(5.0, 4.3))
     cs = ax.contourf(xs, ys, Z, levels=levels, cmap="viridis", extend="max")
     ax.contour(xs, ys, Z, levels=cs.levels, colors="k", linewidths=0.3, alpha=0.5)
@@ -331,11 +337,7 @@ def plot_kind_map(xs, ys, kinds, ax=None, *, order=None, xlabel=None, ylabel=Non
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    xs = np.asarray(xs, dtype=float)
-    ys = np.asarray(ys, dtype=float)
-    K = np.asarray(kinds, dtype=str)
-    if K.shape != (ys.size, xs.size):
-        raise ValueError(f"kinds must have shape (len(ys), len(xs)) = {(ys.size, xs.size)}; got {K.shape}.")
+    xs, ys, K = _grid(xs, ys, kinds, "kinds", str)
     names = list(order) if order is not None else sorted(set(K.ravel()))
     missing = set(K.ravel()) - set(names)
     if missing:
