@@ -12,21 +12,44 @@ the reported minimum squared distance is then recomputed exactly as
 ``||x - c_label||^2`` so costs carry no cancellation error.
 """
 
+import numba
 import numpy as np
 from numba import njit, prange
 
 _CHUNK = 256      # rows per BLAS call
 _MAX_BLOCKS = 64  # fixed reduction blocks, so results do not depend on thread count
+#: Below this many multiply-adds (n * k * d) a kernel runs on one thread: starting a
+#: parallel region costs more than it saves on small inputs, and far more (tens of
+#: milliseconds) when the cores are busy with other work.
+PARALLEL_MIN_WORK = 4_000_000
 
 
-@njit(cache=True, parallel=True)
-def assign_accumulate(X, C, labels, mindist, sums, counts):
+def _run(kernel, work, *args):
+    """Call a parallel kernel, on a single thread when `work` is small."""
+    if work >= PARALLEL_MIN_WORK:
+        return kernel(*args)
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        return kernel(*args)
+    finally:
+        numba.set_num_threads(threads)
+
+
+def assign_accumulate(X, C, labels, mindist, sums, counts, want_dist=True):
     """Nearest-centre labels (ties to the lowest index), exact squared distances,
     and the per-centre sums and counts of the assigned points.
 
-    `labels` (n,), `mindist` (n,) are written; `sums` (k, d) and `counts` (k,)
-    are overwritten.
+    `labels` (n,) and, if `want_dist`, `mindist` (n,) are written; `sums`
+    (k, d) and `counts` (k,) are overwritten. The result does not depend on
+    the number of threads.
     """
+    _run(_assign_accumulate_kernel, X.shape[0] * C.shape[0] * X.shape[1],
+         X, C, labels, mindist, sums, counts, want_dist)
+
+
+@njit(cache=True, parallel=True)
+def _assign_accumulate_kernel(X, C, labels, mindist, sums, counts, want_dist):
     n, d = X.shape
     k = C.shape[0]
     n_chunks = (n + _CHUNK - 1) // _CHUNK
@@ -43,11 +66,18 @@ def assign_accumulate(X, C, labels, mindist, sums, counts):
     for b in prange(n_blocks):
         c0 = (n_chunks * b) // n_blocks
         c1 = (n_chunks * (b + 1)) // n_blocks
+        P = np.empty((_CHUNK, k))
+        block_sums = part_sums[b]
+        block_counts = part_counts[b]
         for c in range(c0, c1):
             s0 = c * _CHUNK
             e0 = min(n, s0 + _CHUNK)
-            P = np.dot(X[s0:e0], CT)
-            for i in range(e0 - s0):
+            m = e0 - s0
+            if m == _CHUNK:
+                np.dot(X[s0:e0], CT, P)
+            else:
+                P[:m] = np.dot(X[s0:e0], CT)
+            for i in range(m):
                 row = s0 + i
                 best = np.inf
                 bj = 0
@@ -57,13 +87,17 @@ def assign_accumulate(X, C, labels, mindist, sums, counts):
                         best = v
                         bj = j
                 labels[row] = bj
-                dist = 0.0
-                for a in range(d):
-                    diff = X[row, a] - C[bj, a]
-                    dist += diff * diff
-                    part_sums[b, bj, a] += X[row, a]
-                mindist[row] = dist
-                part_counts[b, bj] += 1
+                block_counts[bj] += 1
+                if want_dist:
+                    dist = 0.0
+                    for a in range(d):
+                        diff = X[row, a] - C[bj, a]
+                        dist += diff * diff
+                        block_sums[bj, a] += X[row, a]
+                    mindist[row] = dist
+                else:
+                    for a in range(d):
+                        block_sums[bj, a] += X[row, a]
     sums[:, :] = 0.0
     counts[:] = 0
     for b in range(n_blocks):
@@ -71,6 +105,23 @@ def assign_accumulate(X, C, labels, mindist, sums, counts):
             counts[j] += part_counts[b, j]
             for a in range(d):
                 sums[j, a] += part_sums[b, j, a]
+
+
+def labeled_sq_dist(X, C, labels, out):
+    """Write ``||x_i - C[labels_i]||^2`` into `out` (n,)."""
+    _run(_labeled_sq_dist_kernel, X.shape[0] * X.shape[1] * 8, X, C, labels, out)
+
+
+@njit(cache=True, parallel=True)
+def _labeled_sq_dist_kernel(X, C, labels, out):
+    n, d = X.shape
+    for i in prange(n):
+        j = labels[i]
+        s = 0.0
+        for a in range(d):
+            diff = X[i, a] - C[j, a]
+            s += diff * diff
+        out[i] = s
 
 
 def assign_accumulate_numpy(X, C):
