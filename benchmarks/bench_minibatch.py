@@ -18,7 +18,10 @@ Like with like. Four timings, each the best of ``--repeat`` runs, in samples per
   computes the squared norms of all points once and, per step, draws the batch with
   ``RandomState.choice(n, m, p=weights)``, which builds a cumulative sum over all n points
   at every step: a cost that grows with n and that kmbook does not have.
-* ``kmbook_kernel``: the numba step kernel on pre-drawn indices (assignment + update).
+* ``kmbook_kernel``: the numba step kernel on pre-drawn indices (assignment + update),
+  serial or parallel over blocks as ``stochastic_kmeans`` chooses (serial below
+  ``m k d = 4e6`` multiply-adds per step, so serial here); ``kmbook_kernel_forced_parallel``
+  runs the blocks in parallel regardless, for reference on a quiet machine.
 * ``sklearn_step``: scikit-learn's own step function ``_mini_batch_step`` on the same
   pre-drawn batches, including the gather ``X[idx]`` its ``fit`` does (assignment,
   batch inertia, update) — the per-step work of both without the sampling.
@@ -89,10 +92,12 @@ def sklearn_steps(X, seeds, idx):
     return centers
 
 
-def kmbook_kernel(X, seeds, idx):
+def kmbook_kernel(X, seeds, idx, parallel=None):
     C = seeds.copy()
-    k = C.shape[0]
-    sk.run_steps(X, C, idx, 1, np.zeros(1), sk.BBS, np.zeros(k, np.int64), np.zeros(k, np.int64))
+    k, d = C.shape
+    if parallel is None:
+        parallel = sk.wants_parallel(idx.shape[1], k, d)
+    sk.run_steps(X, C, idx, 1, np.zeros(1), sk.BBS, np.zeros(k, np.int64), np.zeros(k, np.int64), parallel)
     return C
 
 
@@ -107,11 +112,13 @@ def measure(X, seeds, m, steps, idx, repeat, seed):
     out["sklearn_fit"] = best_of(lambda: mbk.fit(X), repeat)
     out["sklearn_fit_steps"] = int(mbk.n_steps_)
     out["kmbook_kernel"] = best_of(lambda: kmbook_kernel(X, seeds, idx), repeat)
+    out["kmbook_kernel_forced_parallel"] = best_of(lambda: kmbook_kernel(X, seeds, idx, parallel=True), repeat)
     out["sklearn_step"] = best_of(lambda: sklearn_steps(X, seeds, idx), repeat)
     per_s = {
         "kmbook": steps * m / out["kmbook"],
         "sklearn_fit": out["sklearn_fit_steps"] * m / out["sklearn_fit"],
         "kmbook_kernel": steps * m / out["kmbook_kernel"],
+        "kmbook_kernel_forced_parallel": steps * m / out["kmbook_kernel_forced_parallel"],
         "sklearn_step": steps * m / out["sklearn_step"],
     }
     return {
@@ -150,10 +157,12 @@ def main(argv=None):
     C_ref = seeds.copy()
     sk.run_steps_numpy(X, C_ref, idx, 1, np.zeros(1), sk.BBS, np.zeros(args.k, np.int64),
                        np.zeros(args.k, np.int64))
+    C_par = kmbook_kernel(X, seeds, idx, parallel=True)
     C_skl = sklearn_steps(X, seeds, idx)
     agreement = {
         "kmbook_vs_numpy_reference": float(np.abs(C_kmbook - C_ref).max()),
         "kmbook_vs_sklearn_same_batches": float(np.abs(C_kmbook - C_skl).max()),
+        "kmbook_serial_vs_parallel_blocks": float(np.abs(C_kmbook - C_par).max()),
     }
 
     threads = {}

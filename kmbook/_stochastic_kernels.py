@@ -8,8 +8,8 @@ consecutive steps with no Python work per step or per sample:
    comparing ``||c||^2 - 2<x, c>`` with ``<x, c>`` from BLAS (as
    scikit-learn does; ties to the lowest index);
 2. accumulate the count ``nhat_r`` and the sum of the points each centre
-   received, per block of 256 sampled points (blocks run in parallel when
-   there are several) and then over the blocks in order;
+   received, per block of 256 sampled points (blocks run in parallel when a
+   step is large, see :func:`wants_parallel`) and then over the blocks in order;
 3. move only the centres with ``nhat_r > 0``:
    ``c_r <- (1 - eta_r) c_r + eta_r * chat_r`` with ``chat_r`` the mean of its
    points, where ``eta_r`` is the flat rate of the step (``mode == 0``) or the
@@ -19,10 +19,11 @@ consecutive steps with no Python work per step or per sample:
 import numpy as np
 from numba import njit, prange
 
+from ._lloyd_kernels import PARALLEL_MIN_WORK
+
 FLAT = 0
 BBS = 1
 _BLOCK_ROWS = 256       # sampled points per block: one BLAS call and one partial sum each
-_PARALLEL_MIN_BLOCKS = 2  # a parallel region only pays off with several blocks
 _SMALL = 16             # below this many rows the inner products are a plain loop
 
 
@@ -82,7 +83,7 @@ def _blocks_serial(X, rows, C, CT, cnorm, labels, psums, pnhat):
 
 
 @njit(cache=True)
-def run_steps(X, C, indices, t_first, eta, mode, counts, n_updates):
+def run_steps(X, C, indices, t_first, eta, mode, counts, n_updates, parallel):
     """Run ``indices.shape[0]`` steps of Algorithm 1 in place.
 
     Parameters
@@ -95,10 +96,11 @@ def run_steps(X, C, indices, t_first, eta, mode, counts, n_updates):
     mode : FLAT or BBS
     counts : (k,) int64, cumulative ``N_r``, updated in place
     n_updates : (k,) int64, number of steps in which centre r moved, updated in place
+    parallel : bool, run the blocks of a step in parallel (see :func:`wants_parallel`)
 
     The sampled points are split into a number of blocks fixed by ``m``
     alone, so the arithmetic (and the result) does not depend on the
-    number of threads.
+    number of threads or on `parallel`.
     """
     b, m = indices.shape
     k, d = C.shape
@@ -117,7 +119,7 @@ def run_steps(X, C, indices, t_first, eta, mode, counts, n_updates):
             for a in range(d):
                 v += C[j, a] * C[j, a]
             cnorm[j] = v
-        if nb >= _PARALLEL_MIN_BLOCKS:
+        if parallel and nb > 1:
             _blocks_parallel(X, rows, C, CT, cnorm, labels, psums, pnhat)
         else:
             _blocks_serial(X, rows, C, CT, cnorm, labels, psums, pnhat)
@@ -143,7 +145,14 @@ def run_steps(X, C, indices, t_first, eta, mode, counts, n_updates):
                 C[j, a] = (1.0 - e) * C[j, a] + e * (sums[j, a] * inv)
 
 
-def run_steps_numpy(X, C, indices, t_first, eta, mode, counts, n_updates):
+def wants_parallel(m, k, d):
+    """Run a step's blocks in parallel only when a step is large: ``m k d`` multiply-adds of at
+    least ``PARALLEL_MIN_WORK`` (the threshold of :mod:`kmbook._lloyd_kernels`); starting a
+    parallel region at every step costs more than it saves below, and far more on busy cores."""
+    return m * k * d >= PARALLEL_MIN_WORK and m > _BLOCK_ROWS
+
+
+def run_steps_numpy(X, C, indices, t_first, eta, mode, counts, n_updates, parallel=False):
     """Plain-NumPy twin of :func:`run_steps` (same arguments, same in-place updates)."""
     k = C.shape[0]
     for s, rows in enumerate(indices):

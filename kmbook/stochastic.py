@@ -207,6 +207,7 @@ def stochastic_kmeans(X, init, batch_size, n_steps, learning_rate="flat", c_prim
     gen = as_generator(rng)
     record = _record_steps(record_every, n_steps)
     mode = _sk.BBS if name == "bbs" else _sk.FLAT
+    parallel = _sk.wants_parallel(m, C.shape[0], X.shape[1])
     eta = np.zeros(1) if mode == _sk.BBS else _flat_rates(learning_rate, c_prime, t0, n_steps)
 
     n, k = X.shape[0], C.shape[0]
@@ -228,7 +229,7 @@ def stochastic_kmeans(X, init, batch_size, n_steps, learning_rate="flat", c_prim
         pos = 0
         while pos < block.shape[0]:
             stop = block.shape[0] if next_rec is None else min(block.shape[0], pos + next_rec - t)
-            _sk.run_steps(X, C, block[pos:stop], t + 1, eta, mode, counts, n_updates)
+            _sk.run_steps(X, C, block[pos:stop], t + 1, eta, mode, counts, n_updates, parallel)
             t += stop - pos
             pos = stop
             if t == next_rec:

@@ -74,17 +74,18 @@ def test_sample_blocks_span_several_draws(blobs):
 def test_kernel_matches_numpy_twin(mode):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(3000, 5))
-    idx = rng.integers(0, 3000, size=(60, 900))          # 4 blocks: the parallel path
+    idx = rng.integers(0, 3000, size=(60, 900))          # 4 blocks
     eta = 2.0 / (3.0 + np.arange(1, 61))
     out = []
-    for kernel in (sk.run_steps, sk.run_steps_numpy):
+    for kernel, parallel in ((sk.run_steps, True), (sk.run_steps, False), (sk.run_steps_numpy, False)):
         C = X[:9].copy()
         counts, upd = np.zeros(9, np.int64), np.zeros(9, np.int64)
-        kernel(X, C, idx, 1, eta, mode, counts, upd)
+        kernel(X, C, idx, 1, eta, mode, counts, upd, parallel)
         out.append((C, counts, upd))
-    np.testing.assert_allclose(out[0][0], out[1][0], atol=1e-12)
-    np.testing.assert_array_equal(out[0][1], out[1][1])
-    np.testing.assert_array_equal(out[0][2], out[1][2])
+    np.testing.assert_array_equal(out[0][0], out[1][0])      # parallel or not: identical arithmetic
+    np.testing.assert_allclose(out[0][0], out[2][0], atol=1e-12)
+    for a, b in zip(out[0][1:], out[2][1:]):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_deterministic_and_independent_of_recording(blobs):
