@@ -6,7 +6,9 @@ Chapter: book/stochastic/rate (the O(1/t) rate), book/stochastic/clusterable
 (clusterable data, seeding and the optimum).
 
 :func:`stochastic_kmeans` runs Algorithm 1 with a numba kernel
-(:mod:`kmbook._stochastic_kernels`); :func:`stationary_point` finds the batch
+(:mod:`kmbook._stochastic_kernels`) and :func:`repeated_runs` repeats it over
+independent seeds (through :func:`kmbook.sweep.run_sweep`, so with progress and
+any executor); :func:`stationary_point` finds the batch
 Lloyd fixed point ``phi*`` a run approaches; :func:`expected_gap` is the exact
 expected gap ``E[phi^t - phi*]`` of the local model in which every sampled
 point is assigned to its own cluster; :func:`clusterability` computes the
@@ -180,8 +182,10 @@ def stochastic_kmeans(X, init, batch_size, n_steps, learning_rate="flat", c_prim
     The sample indices come from ``rng.integers(0, n, size=(b, m))`` drawn in
     consecutive blocks of ``b = max(1, 65536 // m)`` steps (the last block
     shorter), so the sample sequence does not depend on `record_every`.
-    The costs are computed with the parallel assignment kernel of
-    :mod:`kmbook.lloyd`, once per recorded step.
+    The costs are computed with the assignment kernel of :mod:`kmbook.lloyd`,
+    once per recorded step. Nearest centres are found, as in scikit-learn, by
+    comparing ``||c||^2 - 2<x, c>``; for data far from the origin relative to
+    their spread, centre the data first to avoid cancellation.
 
     Examples
     --------
