@@ -301,7 +301,8 @@ def repeated_runs(X, init, batch_size, n_steps, n_runs, rng, *, phi_star=None, e
         Reference cost of the gaps. None: each run's own ``phi*``, the cost of
         the stationary point batch Lloyd reaches from its final centres.
     executor : concurrent.futures.Executor, optional
-        Passed to :func:`kmbook.sweep.run_sweep`.
+        Passed to :func:`kmbook.sweep.run_sweep`; with a process pool, a callable
+        `init` must be picklable (a module-level function, not a lambda).
     **kwargs
         ``learning_rate``, ``c_prime``, ``t0``, ``record_every`` of :func:`stochastic_kmeans`.
 

@@ -310,3 +310,25 @@ def test_empty_record_makes_no_full_pass(blobs):
     b = stochastic_kmeans(X, X[:4], 16, 50, rng=4)
     assert a.steps.size == 0 and a.cost.size == 0 and a.center_history.shape == (0, 4, 2)
     np.testing.assert_array_equal(a.centers, b.centers)
+
+
+def test_repeated_runs_reproducible_with_executor_and_gaps(blobs):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kmbook.seeding import kmeans_pp
+    from kmbook.stochastic import repeated_runs
+
+    X, _ = blobs
+    seeding = lambda X, g: kmeans_pp(X, 4, g)                      # noqa: E731
+    a = repeated_runs(X, seeding, 20, 100, 3, rng=5, record_every=25)
+    with ThreadPoolExecutor(2) as ex:
+        b = repeated_runs(X, seeding, 20, 100, 3, rng=5, record_every=25, executor=ex)
+    np.testing.assert_array_equal(a.cost, b.cost)
+    np.testing.assert_array_equal(a.seeds, b.seeds)
+    assert len({tuple(s.ravel()) for s in a.seeds}) == 3             # each run its own seeds
+    np.testing.assert_allclose(a.gaps, a.cost - a.phi_star[:, None])
+    for sp, C in zip(a.stationary, a.centers):
+        assert sp.cost == pytest.approx(stationary_point(X, C).cost)
+    fixed = repeated_runs(X, X[:4], 20, 100, 2, rng=5, phi_star=1.0, record_every=50)
+    np.testing.assert_array_equal(fixed.phi_star, [1.0, 1.0])
+    np.testing.assert_array_equal(fixed.steps, [0, 50, 100])
