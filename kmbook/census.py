@@ -1,0 +1,399 @@
+"""A census of the local minima that Lloyd's algorithm reaches, across models, k, d and SNR.
+
+Paper: Paper 1, Theorems 1 and 2 (structure of every local minimum, errors of
+order ``Delta_max / sqrt(eta_max)``), Section III-A remarks (b)-(c)
+(separation condition; over- and under-parametrisation) and appendix
+Example 1 (a 2-fit-3 local minimum at small separation).
+Chapter: book/landscape/census.
+
+One census task draws a mixture (ball or Gaussian) with random true centres,
+a large sample from it, runs Lloyd from many random seeds and classifies
+every limit with :func:`kmbook.structure.associate`. Tasks run through
+:func:`kmbook.sweep.run_sweep`, so a sweep shows progress and accepts any
+``concurrent.futures`` executor; ``scripts/census.py`` runs a larger grid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import math
+
+import numba
+import numpy as np
+from scipy.spatial.distance import pdist
+
+from ._validation import as_centers, as_generator, check_int, check_positive
+from .lloyd import lloyd
+from .models import BallMixture, GaussianMixture
+from .seeding import kmeans_pp, uniform
+from .structure import KINDS, associate
+from .sweep import run_sweep
+
+__all__ = ["random_layout", "make_model", "balanced_sample", "census_task", "census_grid", "run_census", "summarize",
+           "fit_loglog", "format_table"]
+
+_SEEDINGS = {"uniform": uniform, "kmeans++": kmeans_pp}
+
+
+def random_layout(k_star, d, rng, *, box=2.0):
+    """Random true centres with smallest separation exactly one.
+
+    Centres are drawn uniformly in the cube ``[0, box * k_star^(1/d)]^d`` and
+    kept only if at least ``1`` from those already kept (a hard-core
+    process, so ``Delta_max / Delta_min`` stays moderate); the layout is then
+    rescaled so that ``Delta_min = 1``.
+
+    Parameters
+    ----------
+    k_star : int
+        Number of centres (``>= 1``).
+    d : int
+        Dimension (``>= 1``).
+    rng : int, numpy.random.Generator or None
+    box : float, default=2.0
+        Side of the cube per ``k_star^(1/d)`` (must exceed 1).
+
+    Returns
+    -------
+    ndarray of shape (k_star, d)
+
+    Examples
+    --------
+    >>> from scipy.spatial.distance import pdist
+    >>> from kmbook.census import random_layout
+    >>> T = random_layout(5, 2, rng=0)
+    >>> T.shape, round(float(pdist(T).min()), 12)
+    ((5, 2), 1.0)
+    """
+    k_star = check_int(k_star, "k_star", minimum=1)
+    d = check_int(d, "d", minimum=1)
+    box = check_positive(box, "box")
+    if box <= 1.0:
+        raise ValueError(f"box must exceed 1 so that k_star centres fit; got {box}.")
+    gen = as_generator(rng)
+    side = box * k_star ** (1.0 / d)
+    pts = []
+    for _ in range(100_000):
+        p = gen.uniform(0.0, side, d)
+        if all(np.linalg.norm(p - q) >= 1.0 for q in pts):
+            pts.append(p)
+            if len(pts) == k_star:
+                break
+    else:  # pragma: no cover - needs an absurdly small box
+        raise RuntimeError("random_layout could not place the centres; increase box.")
+    T = np.array(pts)
+    if k_star > 1:
+        T = T / pdist(T).min()
+    return T
+
+
+def make_model(kind, centers, eta_min, k):
+    """The ball or Gaussian mixture on `centers` with the requested ``eta_min`` (Paper 1, Section II-C).
+
+    For the ball model ``r = Delta_min / eta_min`` (``eta_min >= 2`` keeps the
+    balls disjoint); for the Gaussian mixture
+    ``sigma = Delta_min / (eta_min * sqrt(min(k + k*, d)))``, so the paper's
+    SNR of the fit with `k` centres equals `eta_min`.
+
+    Examples
+    --------
+    >>> from kmbook.census import make_model
+    >>> m = make_model("gauss", [[0.0, 0.0], [3.0, 0.0]], eta_min=2.0, k=2)
+    >>> round(m.eta(2).eta_min, 12)
+    2.0
+    """
+    eta_min = check_positive(eta_min, "eta_min")
+    k = check_int(k, "k", minimum=1)
+    C = as_centers(centers, "centers")
+    delta_min = float(pdist(C).min()) if C.shape[0] > 1 else 1.0
+    if kind == "ball":
+        return BallMixture(C, radius=delta_min / eta_min)
+    if kind == "gauss":
+        return GaussianMixture(C, sigma=delta_min / (eta_min * math.sqrt(min(k + C.shape[0], C.shape[1]))))
+    raise ValueError(f"kind must be 'ball' or 'gauss'; got {kind!r}.")
+
+
+def balanced_sample(model, n, rng):
+    """Draw `n` points with (as nearly as possible) equal numbers from every component.
+
+    The mixture (2) of Paper 1 is balanced; a multinomial sample is only
+    balanced on average, and its unequal cluster sizes move a one-fit-many
+    centre away from the plain mean of its true centres by about
+    ``Delta / sqrt(n)``, whatever the SNR. Drawing ``n / k*`` points per
+    component removes that sampling artefact. Components ``0..(n mod k*)-1``
+    get one extra point.
+
+    Parameters
+    ----------
+    model : BallMixture or GaussianMixture
+    n : int
+        Number of points, ``n >= k*``.
+    rng : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+    labels : ndarray of shape (n,)
+        Component of each point (sorted: component 0 first).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kmbook.models import GaussianMixture
+    >>> from kmbook.census import balanced_sample
+    >>> X, labels = balanced_sample(GaussianMixture([[0.0], [5.0]], sigma=1.0), 7, rng=0)
+    >>> np.bincount(labels).tolist()
+    [4, 3]
+    """
+    if not isinstance(model, (BallMixture, GaussianMixture)):
+        raise TypeError(f"model must be a BallMixture or GaussianMixture; got {type(model).__name__}.")
+    k_star = model.k_star
+    n = check_int(n, "n", minimum=k_star)
+    gen = as_generator(rng)
+    sizes = np.full(k_star, n // k_star)
+    sizes[: n % k_star] += 1
+    parts = []
+    for s, size in enumerate(sizes):
+        one = (BallMixture(model.centers[[s]], model.radius) if isinstance(model, BallMixture)
+               else GaussianMixture(model.centers[[s]], model.sigma))
+        parts.append(one.sample(int(size), gen)[0])
+    return np.vstack(parts), np.repeat(np.arange(k_star), sizes)
+
+
+@contextlib.contextmanager
+def _numba_threads(n):
+    """Run the numba kernels on `n` threads inside the block (restored after).
+
+    Census tasks run many small Lloyd problems; one thread per task avoids
+    oversubscription when tasks themselves run in parallel processes.
+    """
+    old = numba.get_num_threads()
+    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(old)
+
+
+def census_task(task, rng):
+    """Run Lloyd from ``task["n_starts"]`` seeds on one random mixture and classify every limit.
+
+    Paper: Paper 1, Theorems 1-2.
+    Chapter: book/landscape/census.
+
+    Parameters
+    ----------
+    task : dict
+        ``model`` ("ball" or "gauss"), ``k_star``, ``k``, ``d``, ``eta_min``,
+        ``n`` (sample size), ``n_starts``; optional ``seeding`` ("uniform",
+        default, or "kmeans++"), ``layout`` (int seed of the true centres;
+        drawn from `rng` when absent), ``tol`` and ``share`` (passed to
+        :func:`~kmbook.structure.associate`), ``threads`` (numba threads,
+        default 1).
+    rng : numpy.random.Generator
+        Draws the layout (if not fixed), the sample (balanced, see
+        :func:`balanced_sample`) and the seeds.
+
+    Returns
+    -------
+    dict
+        The task's parameters plus ``eta_max`` (the paper's SNR),
+        ``delta_max``, ``truth_cost`` (per-point cost of the Lloyd limit
+        started at the true centres, a proxy of the global minimum; NaN when
+        ``k != k*``), ``truth_satisfies`` (whether that limit itself has the
+        structure; None when ``k != k*``) and one
+        list per start: ``signature``, ``satisfies``, ``counts`` (groups of
+        each kind), ``err`` (largest association error of each kind over
+        ``Delta_max``, NaN if the kind is absent), ``empty_mass`` (largest
+        Voronoi mass of an almost-empty centre) and ``cost`` (per point).
+
+    Examples
+    --------
+    >>> from kmbook.census import census_task
+    >>> out = census_task(dict(model="ball", k_star=3, k=3, d=2, eta_min=10.0, n=3000, n_starts=3), rng=0)
+    >>> len(out["signature"]), out["k_star"]
+    (3, 3)
+    """
+    t = _check_task(task)
+    gen = as_generator(rng)
+    layout_rng = t["layout"] if t["layout"] is not None else gen
+    T = random_layout(t["k_star"], t["d"], layout_rng)
+    model = make_model(t["model"], T, t["eta_min"], t["k"])
+    seed_fn = _SEEDINGS[t["seeding"]]
+    with _numba_threads(t["threads"]):
+        X, labels = balanced_sample(model, t["n"], gen)
+        n = X.shape[0]
+        out = dict(t, eta_max=float(model.eta(t["k"]).eta_max), delta_max=float(model.delta_max),
+                   truth_cost=math.nan, truth_satisfies=None,
+                   signature=[], satisfies=[], counts=[], err=[], empty_mass=[], cost=[])
+        for _ in range(t["n_starts"]):
+            res = lloyd(X, seed_fn(X, t["k"], gen), max_iter=1000)
+            a = associate(res.centers, T, X=X, labels=labels, tol=t["tol"], share=t["share"])
+            out["signature"].append(a.signature)
+            out["satisfies"].append(a.satisfies_structure)
+            out["counts"].append(a.counts)
+            out["err"].append({kind: _max_or_nan(a.errors(kind, relative=True)) for kind in KINDS[:4]})
+            out["empty_mass"].append(_max_or_nan(np.array(
+                [g.mass for g in a.groups if g.kind == "almost-empty"])))
+            out["cost"].append(res.cost / n)
+        if t["k"] == t["k_star"]:
+            res = lloyd(X, T, max_iter=1000)
+            out["truth_cost"] = res.cost / n
+            out["truth_satisfies"] = associate(res.centers, T, X=X, labels=labels, tol=t["tol"],
+                                               share=t["share"]).satisfies_structure
+    return out
+
+
+def _max_or_nan(values):
+    return float(np.max(values)) if np.size(values) else math.nan
+
+
+_DEFAULTS = dict(seeding="uniform", layout=None, tol=0.25, share=0.1, threads=1)
+_REQUIRED = ("model", "k_star", "k", "d", "eta_min", "n", "n_starts")
+
+
+def _check_task(task):
+    if not isinstance(task, dict):
+        raise TypeError(f"task must be a dict; got {type(task).__name__}.")
+    missing = [key for key in _REQUIRED if key not in task]
+    if missing:
+        raise ValueError(f"task is missing {missing}; a census task needs {list(_REQUIRED)}.")
+    unknown = set(task) - set(_REQUIRED) - set(_DEFAULTS)
+    if unknown:
+        raise ValueError(f"task has unknown keys {sorted(unknown)}.")
+    t = dict(_DEFAULTS, **task)
+    if t["model"] not in ("ball", "gauss"):
+        raise ValueError(f"task['model'] must be 'ball' or 'gauss'; got {t['model']!r}.")
+    if t["seeding"] not in _SEEDINGS:
+        raise ValueError(f"task['seeding'] must be one of {sorted(_SEEDINGS)}; got {t['seeding']!r}.")
+    for key in ("k_star", "k", "d", "n", "n_starts", "threads"):
+        t[key] = check_int(t[key], f"task[{key!r}]", minimum=1)
+    t["eta_min"] = check_positive(t["eta_min"], "task['eta_min']")
+    if t["model"] == "ball" and t["eta_min"] < 2:
+        raise ValueError(f"task['eta_min'] must be >= 2 for the ball model (disjoint balls); got {t['eta_min']}.")
+    if t["k"] > t["n"]:
+        raise ValueError(f"task['k']={t['k']} must not exceed task['n']={t['n']}.")
+    if t["layout"] is not None:
+        t["layout"] = check_int(t["layout"], "task['layout']", minimum=0)
+    return t
+
+
+def census_grid(models=("ball", "gauss"), k_stars=(3, 6), k_offsets=(-1, 0, 2), ds=(2, 5),
+                etas=(2.5, 4.0, 8.0, 16.0, 32.0), n_per_cluster=1000, n_starts=20, **extra):
+    """The Cartesian grid of census tasks (one dict per combination).
+
+    ``k = k_star + offset`` for each offset (combinations with ``k < 1`` are
+    skipped); ``n = n_per_cluster * k_star``; `extra` keys (e.g.
+    ``seeding``, ``tol``) are copied into every task.
+
+    Examples
+    --------
+    >>> from kmbook.census import census_grid
+    >>> len(census_grid(models=("ball",), k_stars=(3,), k_offsets=(0,), ds=(2,), etas=(4.0, 8.0)))
+    2
+    """
+    tasks = []
+    for model, k_star, off, d, eta in itertools.product(models, k_stars, k_offsets, ds, etas):
+        if k_star + off >= 1:
+            tasks.append(dict(model=model, k_star=k_star, k=k_star + off, d=d, eta_min=float(eta),
+                              n=n_per_cluster * k_star, n_starts=n_starts, **extra))
+    return tasks
+
+
+def run_census(tasks, rng, *, executor=None, progress=None):
+    """Run census tasks with :func:`kmbook.sweep.run_sweep` (progress bar, optional executor).
+
+    Chapter: book/landscape/census. Results do not depend on the executor:
+    task ``i`` always receives the ``i``-th generator spawned from `rng`.
+    """
+    return run_sweep(census_task, tasks, rng=rng, executor=executor, progress=progress, desc="census")
+
+
+def summarize(records, by=("model", "eta_min")):
+    """Aggregate census records over the keys `by`.
+
+    Returns
+    -------
+    list of dict
+        One row per distinct value of `by` (sorted), with ``runs`` (Lloyd
+        limits), ``structure`` (share satisfying the structure), ``truth``
+        (among tasks with ``k = k*``, share of limits whose cost is within a
+        relative 1e-9 of the limit started at the true centres; NaN without
+        such tasks), ``truth_structure`` (share of those tasks whose
+        truth-started limit has the structure), the share of limits
+        containing each kind (``has_<kind>``), and ``eta_max`` (median).
+
+    Examples
+    --------
+    >>> from kmbook.census import census_task, summarize
+    >>> recs = [census_task(dict(model="ball", k_star=3, k=3, d=2, eta_min=10.0, n=3000, n_starts=4), rng=0)]
+    >>> row = summarize(recs)[0]
+    >>> row["runs"], 0.0 <= row["structure"] <= 1.0
+    (4, True)
+    """
+    if isinstance(by, str):
+        by = (by,)
+    keys = sorted({tuple(r[b] for b in by) for r in records})
+    rows = []
+    for key in keys:
+        sel = [r for r in records if tuple(r[b] for b in by) == key]
+        runs = sum(len(r["signature"]) for r in sel)
+        sat = sum(sum(r["satisfies"]) for r in sel)
+        hit = sum(sum(abs(c - r["truth_cost"]) <= 1e-9 * max(1.0, r["truth_cost"]) for c in r["cost"])
+                  for r in sel if r["k"] == r["k_star"])
+        row = dict(zip(by, key), runs=runs, structure=sat / runs,
+                   eta_max=float(np.median([r["eta_max"] for r in sel])))
+        same_k = sum(len(r["signature"]) for r in sel if r["k"] == r["k_star"])
+        row["truth"] = hit / same_k if same_k else math.nan
+        ts = [r["truth_satisfies"] for r in sel if r["k"] == r["k_star"]]
+        row["truth_structure"] = sum(ts) / len(ts) if ts else math.nan
+        for kind in KINDS:
+            row["has_" + kind] = sum(sum(c[kind] > 0 for c in r["counts"]) for r in sel) / runs
+        rows.append(row)
+    return rows
+
+
+def fit_loglog(x, y):
+    """Least-squares line ``log y = intercept + slope * log x``; returns ``(slope, intercept)``.
+
+    Non-positive or non-finite pairs are ignored (at least two must remain).
+
+    Examples
+    --------
+    >>> from kmbook.census import fit_loglog
+    >>> [round(v, 6) for v in fit_loglog([1.0, 4.0, 16.0], [2.0, 1.0, 0.5])]
+    [-0.5, 0.693147]
+    """
+    x = np.asarray(x, dtype=float).ravel()
+    y = np.asarray(y, dtype=float).ravel()
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same length; got {x.size} and {y.size}.")
+    ok = np.isfinite(x) & np.isfinite(y) & (x > 0) & (y > 0)
+    if ok.sum() < 2:
+        raise ValueError("fit_loglog needs at least two positive, finite (x, y) pairs.")
+    slope, intercept = np.polyfit(np.log(x[ok]), np.log(y[ok]), 1)
+    return float(slope), float(intercept)
+
+
+def format_table(rows, columns, digits=3):
+    """Plain-text table of `rows` (dicts) with the given `columns`, floats rounded to `digits`.
+
+    Examples
+    --------
+    >>> from kmbook.census import format_table
+    >>> print(format_table([{"a": 1, "b": 0.12345}], ["a", "b"], digits=2))
+    a     b
+    1  0.12
+    """
+    def cell(v):
+        if isinstance(v, float):
+            return "nan" if math.isnan(v) else f"{v:.{digits}f}"
+        return str(v)
+
+    body = [[cell(r[c]) for c in columns] for r in rows]
+    widths = [max(len(str(c)), *(len(b[i]) for b in body)) if body else len(str(c)) for i, c in enumerate(columns)]
+    lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(columns, widths)))]
+    for b in body:
+        lines.append("  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(b, widths))))
+    return "\n".join(line.rstrip() for line in lines)
