@@ -377,23 +377,32 @@ def fit_loglog(x, y):
 
 
 def format_table(rows, columns, digits=3):
-    """Plain-text table of `rows` (dicts) with the given `columns`, floats rounded to `digits`.
+    """Plain-text table of `rows` (dicts) with the given `columns`.
+
+    Floats are rounded to `digits` decimals; numbers are right-aligned and
+    other values left-aligned.
 
     Examples
     --------
     >>> from kmbook.census import format_table
-    >>> print(format_table([{"a": 1, "b": 0.12345}], ["a", "b"], digits=2))
-    a     b
-    1  0.12
+    >>> print(format_table([{"name": "a", "x": 0.12345}, {"name": "bb", "x": 10.0}], ["name", "x"], digits=2))
+    name      x
+    a      0.12
+    bb    10.00
     """
     def cell(v):
-        if isinstance(v, float):
+        if isinstance(v, (float, np.floating)):
             return "nan" if math.isnan(v) else f"{v:.{digits}f}"
         return str(v)
 
+    def numeric(v):
+        return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
     body = [[cell(r[c]) for c in columns] for r in rows]
-    widths = [max(len(str(c)), *(len(b[i]) for b in body)) if body else len(str(c)) for i, c in enumerate(columns)]
-    lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(columns, widths)))]
-    for b in body:
-        lines.append("  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(b, widths))))
-    return "\n".join(line.rstrip() for line in lines)
+    right = [bool(rows) and all(numeric(r[c]) for r in rows) for c in columns]
+    widths = [max([len(str(c))] + [len(b[i]) for b in body]) for i, c in enumerate(columns)]
+
+    def line(values):
+        return "  ".join(v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right)).rstrip()
+
+    return "\n".join([line([str(c) for c in columns])] + [line(b) for b in body])

@@ -35,6 +35,7 @@ __all__ = [
     "centroid_index",
     "PruneResult",
     "prune",
+    "figure1_setup",
 ]
 
 #: The association types of Theorem 1, in the order the signature lists them.
@@ -511,6 +512,51 @@ def associate(centers, true_centers, model=None, X=None, *, labels=None, tol=0.2
     return Association(tuple(groups), shares, masses, delta_min, delta_max, tol, share, source)
 
 
+# ------------------------------------------------------------------- Figure 1
+_FIG1_TRUTH = np.array([[0.0, 6.0], [-4.0, 0.0], [0.0, 0.0], [4.0, 0.0]])
+_FIG1_STARTS = {
+    "1a: global minimum": _FIG1_TRUTH,
+    "1b: spurious local minimum": np.array([[-0.9, 6.0], [0.9, 6.0], [-4.0, 0.0], [2.0, 0.0]]),
+    "1c: two centres fit three clusters": np.array([[-0.8, 6.0], [0.8, 6.0], [-2.0, 0.3], [2.0, -0.3]]),
+    "1d: two centres fit two clusters": np.array([[0.0, 6.0], [-4.0, 0.0], [2.0, 1.0], [2.0, -1.0]]),
+}
+
+
+def figure1_setup(sigma=0.5):
+    """The mixture and the four candidate solutions of our version of Paper 1, Figure 1.
+
+    Paper: Paper 1, Figure 1 (a 2-D Gaussian mixture with four components;
+    panels 1a-1d). The paper does not list its coordinates; ours put three
+    true centres on a line (spacing 4) and one above the middle one, so that
+    the four panels have the paper's structures: 1a the ground truth, 1b two
+    centres on the top cluster, one at the mean of the two right clusters
+    and one on the left cluster (2-fit-1 + 1-fit-2 + 1-fit-1), 1c two centres
+    shared by the three clusters of the line (2-fit-3), 1d two centres
+    shared by the two right clusters (2-fit-2).
+    Chapter: book/landscape/figure1.
+
+    Parameters
+    ----------
+    sigma : float, default=0.5
+        Standard deviation of every component.
+
+    Returns
+    -------
+    model : GaussianMixture
+    starts : dict of str to ndarray of shape (4, 2)
+        The four candidate solutions, keyed by panel.
+
+    Examples
+    --------
+    >>> from kmbook.structure import figure1_setup, associate
+    >>> model, starts = figure1_setup()
+    >>> [associate(s, model.centers).signature for s in starts.values()]
+    ['4×1-fit-1', '2-fit-1 + 1-fit-2 + 1-fit-1', '2-fit-1 + 2-fit-3 (other)', '2×1-fit-1 + 2-fit-2 (other)']
+    """
+    model = GaussianMixture(_FIG1_TRUTH, check_positive(sigma, "sigma"))
+    return model, {key: val.copy() for key, val in _FIG1_STARTS.items()}
+
+
 # --------------------------------------------------------------- centroid index
 def centroid_index(centers, true_centers, *, directed=False):
     """Centroid index (CI) of Franti, Rezaei & Zhao: cluster-level errors of a solution.
@@ -600,7 +646,7 @@ def _valley_ratio(X, ci, cj):
     return mid / low
 
 
-def prune(X, centers, *, empty=0.1, valley=0.5, n_clusters=None, neighbours=5):
+def prune(X, centers, *, empty=0.1, valley=1.0, n_clusters=None, neighbours=5):
     """Prune an over-parametrised solution: drop almost-empty centres, merge near-duplicates.
 
     Paper: Paper 1, Section IV-b (over-parametrisation followed by pruning;
@@ -617,7 +663,7 @@ def prune(X, centers, *, empty=0.1, valley=0.5, n_clusters=None, neighbours=5):
     empty : float, default=0.1
         A centre whose Voronoi set holds fewer than ``empty * n / k`` points
         (``empty`` times the average cell) is dropped as almost empty.
-    valley : float, default=0.5
+    valley : float, default=1.0
         Two centres are merged when, along the segment joining them, the
         points of their two Voronoi sets are at least ``valley`` times as
         dense near the bisector as near the less dense of the two centres:
@@ -645,10 +691,20 @@ def prune(X, centers, *, empty=0.1, valley=0.5, n_clusters=None, neighbours=5):
     its two Voronoi sets, the cells are recomputed, and the search restarts;
     it stops when no pair passes. A density test on the joining line is used
     rather than a fixed distance because the distance between two centres
-    sharing a cluster scales with the cluster's width, which is unknown. For
-    Gaussian clusters of equal width, the ratio is about 1.4 for a split
-    cluster and ``2 exp(-Delta^2 / (8 sigma^2))`` for two clusters ``Delta``
-    apart, so the default 0.5 separates them once ``Delta > 3.3 sigma``.
+    sharing a cluster scales with the cluster's width, which is unknown. The
+    ratio is computed from counts in three slabs across the segment, each a
+    quarter of its length wide. For a Gaussian cluster split in two halves
+    it is about ``exp(1/pi) = 1.38`` (the halves' centres sit
+    ``sigma sqrt(2/pi)`` from the middle, where the density peaks); for two
+    Gaussian clusters ``Delta`` apart it is about
+    ``2 exp(-Delta^2 / (8 sigma^2)) / (1 + exp(-Delta^2 / (2 sigma^2)))``,
+    below 1 once ``Delta > sqrt(8 ln 2) sigma = 2.35 sigma``. So the default
+    ``valley=1`` merges split Gaussian clusters and keeps clusters farther
+    apart than about ``2.4 sigma``. A uniform distribution on an interval has
+    a flat profile (ratio 1), so in one dimension split ball clusters are
+    merged only about half the time; lower `valley` there. Sampling noise in
+    the slab counts can leave a split cluster unmerged (an extra centre) on
+    small clusters.
 
     Examples
     --------
