@@ -22,6 +22,7 @@ import math
 import numba
 import numpy as np
 from scipy.spatial.distance import pdist
+from scipy.special import gammaln
 
 from ._validation import as_centers, as_generator, check_int, check_positive
 from .lloyd import lloyd
@@ -30,7 +31,7 @@ from .seeding import kmeans_pp, uniform
 from .structure import KINDS, associate
 from .sweep import run_sweep
 
-__all__ = ["random_layout", "make_model", "balanced_sample", "census_task", "census_grid", "run_census", "summarize",
+__all__ = ["random_layout", "make_model", "balanced_sample", "split_offset", "coverage_probability", "census_task", "census_grid", "run_census", "summarize",
            "fit_loglog", "format_table"]
 
 _SEEDINGS = {"uniform": uniform, "kmeans++": kmeans_pp}
@@ -159,6 +160,96 @@ def balanced_sample(model, n, rng):
                else GaussianMixture(model.centers[[s]], model.sigma))
         parts.append(one.sample(int(size), gen)[0])
     return np.vstack(parts), np.repeat(np.arange(k_star), sizes)
+
+
+def split_offset(kind, d):
+    """Distance from a cluster's centre to the centroid of either half, per unit radius or sigma.
+
+    Two centres that share one true cluster and cut it through its centre
+    (the symmetric many-fit-one association of Theorem 1) sit at the
+    centroids of the two halves. For a ball of radius ``r`` in ``R^d`` that
+    distance is ``r Gamma(d/2 + 1) / (sqrt(pi) Gamma(d/2 + 3/2))`` (``r/2`` for
+    ``d = 1``, as in Paper 1's Proposition 2; ``4 r / (3 pi)`` for ``d = 2``);
+    for a spherical Gaussian it is ``sigma sqrt(2/pi)`` in every dimension.
+    So this many-fit-one error is proportional to ``r``, i.e. to
+    ``Delta_max / eta_max``.
+
+    Paper: Paper 1, Theorem 1 (many-fit-one errors) and Proposition 2.
+    Chapter: book/landscape/census.
+
+    Parameters
+    ----------
+    kind : {"ball", "gauss"}
+    d : int
+        Dimension.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from kmbook.census import split_offset
+    >>> round(split_offset("ball", 1), 12), round(split_offset("ball", 2), 6), round(split_offset("gauss", 7), 6)
+    (0.5, 0.424413, 0.797885)
+    """
+    d = check_int(d, "d", minimum=1)
+    if kind == "ball":
+        return float(math.exp(gammaln(d / 2 + 1) - gammaln(d / 2 + 1.5)) / math.sqrt(math.pi))
+    if kind == "gauss":
+        return math.sqrt(2 / math.pi)
+    raise ValueError(f"kind must be 'ball' or 'gauss'; got {kind!r}.")
+
+
+def coverage_probability(sizes, k):
+    """Probability that `k` distinct points drawn uniformly hit every cluster at least once.
+
+    With clusters of sizes ``n_1..n_{k*}`` (``n = sum n_s``), the number of
+    ``k``-subsets of the points that meet every cluster is the coefficient of
+    ``t^k`` in ``prod_s ((1 + t)^{n_s} - 1)``; dividing by ``C(n, k)`` gives
+    the probability. It is computed exactly with integers. For ``k = k*``
+    balanced clusters of size ``m`` it equals ``m^k / C(n, k)``, which tends
+    to ``k! / k^k`` as ``m`` grows: the chance that uniform seeding puts one
+    seed in every cluster (Paper 1, Section IV: the configurations that
+    avoid many-fit-one from the start). For ``k > k*`` it is the chance that
+    over-parametrised seeding covers every cluster.
+
+    Chapter: book/landscape/algorithms.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Cluster sizes (each ``>= 1``).
+    k : int
+        Number of seeds, ``1 <= k <= sum(sizes)``.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from kmbook.census import coverage_probability
+    >>> coverage_probability([1, 1, 1], 3), round(coverage_probability([100] * 3, 3), 6)
+    (1.0, 0.224462)
+    """
+    sizes = [check_int(v, "sizes[i]", minimum=1) for v in sizes]
+    if not sizes:
+        raise ValueError("sizes must list at least one cluster size.")
+    n = sum(sizes)
+    k = check_int(k, "k", minimum=1, maximum=n)
+    poly = [1]                                   # coefficients of the running product, degree <= k
+    for m in sizes:
+        factor = [math.comb(m, j) for j in range(min(m, k) + 1)]
+        factor[0] = 0                            # (1 + t)^m - 1
+        new = [0] * min(len(poly) + len(factor) - 1, k + 1)
+        for a, pa in enumerate(poly):
+            if pa:
+                for b, fb in enumerate(factor[: k + 1 - a]):
+                    new[a + b] += pa * fb
+        poly = new
+    hits = poly[k] if k < len(poly) else 0
+    return float(hits / math.comb(n, k))
 
 
 @contextlib.contextmanager
@@ -306,6 +397,10 @@ def run_census(tasks, rng, *, executor=None, progress=None):
 
     Chapter: book/landscape/census. Results do not depend on the executor:
     task ``i`` always receives the ``i``-th generator spawned from `rng`.
+
+    A process pool must start its workers with the "spawn" method, e.g.
+    ``ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))``:
+    numba's threading layer is not safe to fork once it has run.
     """
     return run_sweep(census_task, tasks, rng=rng, executor=executor, progress=progress, desc="census")
 

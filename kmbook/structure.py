@@ -694,17 +694,17 @@ def prune(X, centers, *, empty=0.1, valley=1.0, n_clusters=None, neighbours=5):
     sharing a cluster scales with the cluster's width, which is unknown. The
     ratio is computed from counts in three slabs across the segment, each a
     quarter of its length wide. For a Gaussian cluster split in two halves
-    it is about ``exp(1/pi) = 1.38`` (the halves' centres sit
-    ``sigma sqrt(2/pi)`` from the middle, where the density peaks); for two
-    Gaussian clusters ``Delta`` apart it is about
-    ``2 exp(-Delta^2 / (8 sigma^2)) / (1 + exp(-Delta^2 / (2 sigma^2)))``,
-    below 1 once ``Delta > sqrt(8 ln 2) sigma = 2.35 sigma``. So the default
-    ``valley=1`` merges split Gaussian clusters and keeps clusters farther
-    apart than about ``2.4 sigma``. A uniform distribution on an interval has
-    a flat profile (ratio 1), so in one dimension split ball clusters are
-    merged only about half the time; lower `valley` there. Sampling noise in
-    the slab counts can leave a split cluster unmerged (an extra centre) on
-    small clusters.
+    (centres ``sigma sqrt(2/pi)`` from the middle, where the density peaks)
+    it is about 1.37; for two Gaussian clusters ``Delta`` apart it is
+    ``2 [Phi(5 Delta/8) - Phi(3 Delta/8)] / ([2 Phi(Delta/8) - 1] +
+    [Phi(-7 Delta/8) - Phi(-9 Delta/8)])`` (distances in units of sigma,
+    ``Phi`` the normal CDF), which falls below 1 once ``Delta > 2.24 sigma``.
+    So the default ``valley=1`` merges split Gaussian clusters and keeps
+    clusters farther apart than about ``2.2 sigma``. A uniform distribution on
+    an interval has a flat profile (ratio 1), so in one dimension split ball
+    clusters are merged only about half the time; lower `valley` there.
+    Sampling noise in the slab counts can leave a split cluster unmerged (an
+    extra centre) when clusters are    small clusters.
 
     Examples
     --------
