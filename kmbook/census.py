@@ -28,11 +28,13 @@ from ._validation import as_centers, as_generator, check_int, check_positive
 from .lloyd import lloyd
 from .models import BallMixture, GaussianMixture
 from .seeding import kmeans_pp, uniform
-from .structure import KINDS, associate
+from .data import load
+from .structure import KINDS, associate, centroid_index, prune
 from .sweep import run_sweep
 
-__all__ = ["random_layout", "make_model", "balanced_sample", "split_offset", "coverage_probability", "census_task", "census_grid", "run_census", "summarize",
-           "fit_loglog", "format_table"]
+__all__ = ["random_layout", "make_model", "balanced_sample", "split_offset", "coverage_probability",
+           "census_task", "benchmark_task", "census_grid", "run_census", "summarize", "fit_loglog",
+           "format_table"]
 
 _SEEDINGS = {"uniform": uniform, "kmeans++": kmeans_pp}
 
@@ -270,8 +272,8 @@ def _numba_threads(n):
 def census_task(task, rng):
     """Run Lloyd from ``task["n_starts"]`` seeds on one random mixture and classify every limit.
 
-    Paper: Paper 1, Theorems 1-2.
-    Chapter: book/landscape/census.
+    Paper: Paper 1, Theorems 1-2 and Section IV.
+    Chapter: book/landscape/census, book/landscape/algorithms.
 
     Parameters
     ----------
@@ -280,8 +282,10 @@ def census_task(task, rng):
         ``n`` (sample size), ``n_starts``; optional ``seeding`` ("uniform",
         default, or "kmeans++"), ``layout`` (int seed of the true centres;
         drawn from `rng` when absent), ``tol`` and ``share`` (passed to
-        :func:`~kmbook.structure.associate`), ``threads`` (numba threads,
-        default 1).
+        :func:`~kmbook.structure.associate`), ``prune`` (None, "valley" or
+        "ward": prune every limit with :func:`~kmbook.structure.prune`, by
+        the valley test or by Ward merges down to ``k*``, then polish with
+        Lloyd), ``threads`` (numba threads, default 1).
     rng : numpy.random.Generator
         Draws the layout (if not fixed), the sample (balanced, see
         :func:`balanced_sample`) and the seeds.
@@ -293,11 +297,16 @@ def census_task(task, rng):
         ``delta_max``, ``truth_cost`` (per-point cost of the Lloyd limit
         started at the true centres, a proxy of the global minimum; NaN when
         ``k != k*``), ``truth_satisfies`` (whether that limit itself has the
-        structure; None when ``k != k*``) and one
-        list per start: ``signature``, ``satisfies``, ``counts`` (groups of
-        each kind), ``err`` (largest association error of each kind over
-        ``Delta_max``, NaN if the kind is absent), ``empty_mass`` (largest
-        Voronoi mass of an almost-empty centre) and ``cost`` (per point).
+        structure; None when ``k != k*``) and one list per start:
+        ``covered`` (the seeds hit every true cluster), ``signature``,
+        ``satisfies``, ``counts`` (groups of each kind), ``many_fit_many``
+        (number of "other" groups with several centres and several true
+        centres, a failure that no tolerance can undo), ``err`` (largest
+        association error of each kind over ``Delta_max``, NaN if the kind is
+        absent), ``empty_mass`` (largest Voronoi mass of an almost-empty
+        centre), ``cost`` (per point), ``ci`` (centroid index of the limit
+        against the true centres) and, with ``prune``, ``k_pruned`` and
+        ``ci_pruned``.
 
     Examples
     --------
@@ -311,28 +320,88 @@ def census_task(task, rng):
     layout_rng = t["layout"] if t["layout"] is not None else gen
     T = random_layout(t["k_star"], t["d"], layout_rng)
     model = make_model(t["model"], T, t["eta_min"], t["k"])
-    seed_fn = _SEEDINGS[t["seeding"]]
     with _numba_threads(t["threads"]):
         X, labels = balanced_sample(model, t["n"], gen)
-        n = X.shape[0]
-        out = dict(t, eta_max=float(model.eta(t["k"]).eta_max), delta_max=float(model.delta_max),
-                   truth_cost=math.nan, truth_satisfies=None,
-                   signature=[], satisfies=[], counts=[], err=[], empty_mass=[], cost=[])
-        for _ in range(t["n_starts"]):
-            res = lloyd(X, seed_fn(X, t["k"], gen), max_iter=1000)
-            a = associate(res.centers, T, X=X, labels=labels, tol=t["tol"], share=t["share"])
-            out["signature"].append(a.signature)
-            out["satisfies"].append(a.satisfies_structure)
-            out["counts"].append(a.counts)
-            out["err"].append({kind: _max_or_nan(a.errors(kind, relative=True)) for kind in KINDS[:4]})
-            out["empty_mass"].append(_max_or_nan(np.array(
-                [g.mass for g in a.groups if g.kind == "almost-empty"])))
-            out["cost"].append(res.cost / n)
-        if t["k"] == t["k_star"]:
-            res = lloyd(X, T, max_iter=1000)
-            out["truth_cost"] = res.cost / n
-            out["truth_satisfies"] = associate(res.centers, T, X=X, labels=labels, tol=t["tol"],
-                                               share=t["share"]).satisfies_structure
+        out = dict(t, eta_max=float(model.eta(t["k"]).eta_max), delta_max=float(model.delta_max))
+        return _run_starts(out, X, labels, T, t, gen)
+
+
+def benchmark_task(task, rng):
+    """The measurements of :func:`census_task` on a bundled benchmark set with ground truth.
+
+    Chapter: book/landscape/algorithms.
+
+    Parameters
+    ----------
+    task : dict
+        ``name`` (see :func:`kmbook.data.available`) and ``n_starts``;
+        optional ``k`` (default: the ground-truth number of clusters),
+        ``seeding``, ``tol``, ``share``, ``prune``, ``threads`` as in
+        :func:`census_task`. Association uses the ground-truth labels.
+    rng : numpy.random.Generator
+        Draws the seeds.
+
+    Returns
+    -------
+    dict
+        As :func:`census_task`, with ``k_star`` the ground-truth number of
+        clusters and ``delta_max`` the largest distance between ground-truth
+        centres.
+
+    Examples
+    --------
+    >>> from kmbook.census import benchmark_task
+    >>> out = benchmark_task(dict(name="s1", n_starts=2, seeding="kmeans++"), rng=0)
+    >>> out["k_star"], len(out["ci"])
+    (15, 2)
+    """
+    if not isinstance(task, dict):
+        raise TypeError(f"task must be a dict; got {type(task).__name__}.")
+    if "name" not in task or "n_starts" not in task:
+        raise ValueError("a benchmark task needs 'name' and 'n_starts'.")
+    unknown = set(task) - {"name", "k", "n_starts"} - set(_DEFAULTS)
+    if unknown:
+        raise ValueError(f"task has unknown keys {sorted(unknown)}.")
+    data = load(task["name"])
+    t = dict(_DEFAULTS, model="data", d=data.d, k_star=data.k, eta_min=math.nan, n=data.n, **task)
+    t.setdefault("k", data.k)
+    t = _check_common(t)
+    gen = as_generator(rng)
+    with _numba_threads(t["threads"]):
+        out = dict(t, eta_max=math.nan, delta_max=float(pdist(data.centers).max()))
+        return _run_starts(out, data.X, data.labels, np.array(data.centers), t, gen)
+
+
+def _run_starts(out, X, labels, T, t, gen):
+    """Seed, run Lloyd, classify (and prune) `n_starts` times; fill the lists of `out`."""
+    n, k, k_star = X.shape[0], t["k"], T.shape[0]
+    seed_fn = _SEEDINGS[t["seeding"]]
+    keys = ["covered", "signature", "satisfies", "counts", "many_fit_many", "err", "empty_mass", "cost", "ci"]
+    keys += ["k_pruned", "ci_pruned"] if t["prune"] else []
+    out.update({key: [] for key in keys}, truth_cost=math.nan, truth_satisfies=None)
+    for _ in range(t["n_starts"]):
+        seeds, idx = seed_fn(X, k, gen, return_indices=True)
+        res = lloyd(X, seeds, max_iter=1000)
+        a = associate(res.centers, T, X=X, labels=labels, tol=t["tol"], share=t["share"])
+        out["covered"].append(np.unique(labels[idx]).size == k_star)
+        out["signature"].append(a.signature)
+        out["satisfies"].append(a.satisfies_structure)
+        out["counts"].append(a.counts)
+        out["many_fit_many"].append(sum(g.reason == "many-fit-many" for g in a.groups))
+        out["err"].append({kind: _max_or_nan(a.errors(kind, relative=True)) for kind in KINDS[:4]})
+        out["empty_mass"].append(_max_or_nan(np.array([g.mass for g in a.groups if g.kind == "almost-empty"])))
+        out["cost"].append(res.cost / n)
+        out["ci"].append(centroid_index(res.centers, T))
+        if t["prune"]:
+            pruned = prune(X, res.centers, n_clusters=k_star if t["prune"] == "ward" else None)
+            polished = lloyd(X, pruned.centers, max_iter=1000)
+            out["k_pruned"].append(len(pruned.centers))
+            out["ci_pruned"].append(centroid_index(polished.centers, T))
+    if k == k_star:
+        res = lloyd(X, T, max_iter=1000)
+        out["truth_cost"] = res.cost / n
+        out["truth_satisfies"] = associate(res.centers, T, X=X, labels=labels, tol=t["tol"],
+                                           share=t["share"]).satisfies_structure
     return out
 
 
@@ -340,7 +409,7 @@ def _max_or_nan(values):
     return float(np.max(values)) if np.size(values) else math.nan
 
 
-_DEFAULTS = dict(seeding="uniform", layout=None, tol=0.25, share=0.1, threads=1)
+_DEFAULTS = dict(seeding="uniform", layout=None, tol=0.25, share=0.1, prune=None, threads=1)
 _REQUIRED = ("model", "k_star", "k", "d", "eta_min", "n", "n_starts")
 
 
@@ -356,17 +425,23 @@ def _check_task(task):
     t = dict(_DEFAULTS, **task)
     if t["model"] not in ("ball", "gauss"):
         raise ValueError(f"task['model'] must be 'ball' or 'gauss'; got {t['model']!r}.")
-    if t["seeding"] not in _SEEDINGS:
-        raise ValueError(f"task['seeding'] must be one of {sorted(_SEEDINGS)}; got {t['seeding']!r}.")
-    for key in ("k_star", "k", "d", "n", "n_starts", "threads"):
-        t[key] = check_int(t[key], f"task[{key!r}]", minimum=1)
     t["eta_min"] = check_positive(t["eta_min"], "task['eta_min']")
     if t["model"] == "ball" and t["eta_min"] < 2:
         raise ValueError(f"task['eta_min'] must be >= 2 for the ball model (disjoint balls); got {t['eta_min']}.")
-    if t["k"] > t["n"]:
-        raise ValueError(f"task['k']={t['k']} must not exceed task['n']={t['n']}.")
     if t["layout"] is not None:
         t["layout"] = check_int(t["layout"], "task['layout']", minimum=0)
+    return _check_common(t)
+
+
+def _check_common(t):
+    if t["seeding"] not in _SEEDINGS:
+        raise ValueError(f"task['seeding'] must be one of {sorted(_SEEDINGS)}; got {t['seeding']!r}.")
+    if t["prune"] not in (None, "valley", "ward"):
+        raise ValueError(f"task['prune'] must be None, 'valley' or 'ward'; got {t['prune']!r}.")
+    for key in ("k_star", "k", "d", "n", "n_starts", "threads"):
+        t[key] = check_int(t[key], f"task[{key!r}]", minimum=1)
+    if t["k"] > t["n"]:
+        raise ValueError(f"task['k']={t['k']} must not exceed task['n']={t['n']}.")
     return t
 
 
@@ -392,17 +467,23 @@ def census_grid(models=("ball", "gauss"), k_stars=(3, 6), k_offsets=(-1, 0, 2), 
     return tasks
 
 
+def _any_task(task, rng):
+    return benchmark_task(task, rng) if isinstance(task, dict) and "name" in task else census_task(task, rng)
+
+
 def run_census(tasks, rng, *, executor=None, progress=None):
     """Run census tasks with :func:`kmbook.sweep.run_sweep` (progress bar, optional executor).
 
-    Chapter: book/landscape/census. Results do not depend on the executor:
-    task ``i`` always receives the ``i``-th generator spawned from `rng`.
+    Chapter: book/landscape/census, book/landscape/algorithms. Tasks with a
+    ``name`` go to :func:`benchmark_task`, the others to :func:`census_task`.
+    Results do not depend on the executor: task ``i`` always receives the
+    ``i``-th generator spawned from `rng`.
 
     A process pool must start its workers with the "spawn" method, e.g.
     ``ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))``:
     numba's threading layer is not safe to fork once it has run.
     """
-    return run_sweep(census_task, tasks, rng=rng, executor=executor, progress=progress, desc="census")
+    return run_sweep(_any_task, tasks, rng=rng, executor=executor, progress=progress, desc="census")
 
 
 def summarize(records, by=("model", "eta_min")):
@@ -416,7 +497,8 @@ def summarize(records, by=("model", "eta_min")):
         (among tasks with ``k = k*``, share of limits whose cost is within a
         relative 1e-9 of the limit started at the true centres; NaN without
         such tasks), ``truth_structure`` (share of those tasks whose
-        truth-started limit has the structure), the share of limits
+        truth-started limit has the structure), ``many_fit_many`` (share of
+        limits with a many-fit-many group), the share of limits
         containing each kind (``has_<kind>``), and ``eta_max`` (median).
 
     Examples
@@ -441,6 +523,7 @@ def summarize(records, by=("model", "eta_min")):
                    eta_max=float(np.median([r["eta_max"] for r in sel])))
         same_k = sum(len(r["signature"]) for r in sel if r["k"] == r["k_star"])
         row["truth"] = hit / same_k if same_k else math.nan
+        row["many_fit_many"] = sum(sum(m > 0 for m in r["many_fit_many"]) for r in sel) / runs
         ts = [r["truth_satisfies"] for r in sel if r["k"] == r["k_star"]]
         row["truth_structure"] = sum(ts) / len(ts) if ts else math.nan
         for kind in KINDS:

@@ -767,8 +767,11 @@ def _valley_pair(X, cur, lab, valley, neighbours):
     m = len(cur)
     near = np.argsort(D, axis=1, kind="stable")[:, : min(neighbours, m - 1)]
     pairs = sorted({(min(i, j), max(i, j)) for i in range(m) for j in near[i]}, key=lambda p: (D[p], p))
+    order = np.argsort(lab, kind="stable")
+    bounds = np.searchsorted(lab[order], np.arange(m + 1))
+    members = [order[bounds[c]:bounds[c + 1]] for c in range(m)]
     for i, j in pairs:
-        pts = X[(lab == i) | (lab == j)]
+        pts = X[np.concatenate([members[i], members[j]])]
         if _valley_ratio(pts, cur[i], cur[j]) >= valley:
             return (i, j)
     return None

@@ -12,6 +12,7 @@ from scipy.special import gamma
 from kmbook.census import (
     balanced_sample,
     census_grid,
+    benchmark_task,
     census_task,
     coverage_probability,
     fit_loglog,
@@ -99,8 +100,10 @@ def test_lloyd_split_of_one_ball_sits_at_the_half_ball_centroid():
 def test_census_task_output_and_determinism():
     out = census_task(TASK, rng=0)
     assert out["k_star"] == 3 and out["tol"] == 0.25 and out["seeding"] == "uniform"
-    for key in ("signature", "satisfies", "counts", "err", "empty_mass", "cost"):
+    for key in ("covered", "signature", "satisfies", "counts", "many_fit_many", "err", "empty_mass", "cost", "ci"):
         assert len(out[key]) == TASK["n_starts"]
+    assert "ci_pruned" not in out
+    assert all(ci == 0 for ci, c in zip(out["ci"], out["cost"]) if abs(c - out["truth_cost"]) < 1e-12)
     assert out["truth_satisfies"] is True
     assert out["eta_max"] >= out["eta_min"]
     assert all(c >= out["truth_cost"] * (1 - 1e-9) for c in out["cost"])
@@ -168,6 +171,7 @@ def _record(model, eta, k, k_star, sats, costs, truth_cost, counts=None, truth_s
                         for _ in sats]
     return dict(model=model, eta_min=eta, k=k, k_star=k_star, eta_max=2 * eta, signature=["s"] * len(sats),
                 satisfies=sats, cost=costs, truth_cost=truth_cost, counts=counts,
+                many_fit_many=[0 if ok else 1 for ok in sats],
                 truth_satisfies=truth_sat if k == k_star else None)
 
 
@@ -184,7 +188,7 @@ def test_summarize_counts_by_hand():
     first, second = rows
     assert first["runs"] == 4 and first["structure"] == 0.75
     assert first["truth"] == 0.5 and first["truth_structure"] == 1.0
-    assert first["has_other"] == 0.25 and first["eta_max"] == 8.0
+    assert first["has_other"] == 0.25 and first["eta_max"] == 8.0 and first["many_fit_many"] == 0.25
     assert second["truth"] == 0.0 and second["truth_structure"] == 0.0
     only_over = summarize([recs[1]], by="k")[0]
     assert math.isnan(only_over["truth"]) and math.isnan(only_over["truth_structure"])
@@ -227,3 +231,28 @@ def test_coverage_probability_against_inclusion_exclusion_and_simulation():
         coverage_probability(sizes, 18)
     with pytest.raises(ValueError, match="at least one cluster"):
         coverage_probability([], 1)
+
+
+def test_census_task_with_pruning_recovers_the_truth_when_covered():
+    out = census_task(dict(model="gauss", k_star=4, k=10, d=2, eta_min=12.0, n=4000, n_starts=6,
+                           seeding="kmeans++", prune="ward", layout=2), rng=3)
+    assert len(out["ci_pruned"]) == 6 and out["k_pruned"] == [4] * 6
+    assert all(ci == 0 for ci, cov in zip(out["ci_pruned"], out["covered"]) if cov)
+    with pytest.raises(ValueError, match="task\\['prune'\\] must be None"):
+        census_task(dict(TASK, prune="merge"), rng=0)
+
+
+def test_benchmark_task_on_bundled_data():
+    out = benchmark_task(dict(name="unbalance", n_starts=3, seeding="kmeans++", k=12, prune="valley"), rng=1)
+    assert out["k_star"] == 8 and out["k"] == 12 and math.isnan(out["truth_cost"])
+    assert len(out["ci_pruned"]) == 3 and all(k >= 1 for k in out["k_pruned"])
+    same = benchmark_task(dict(name="s1", n_starts=2), rng=2)
+    assert same["truth_satisfies"] is True and same["k"] == 15
+    mixed = run_census([dict(name="s1", n_starts=1), dict(TASK, n_starts=1)], rng=0, progress=False)
+    assert mixed[0]["name"] == "s1" and mixed[1]["model"] == "ball"
+    with pytest.raises(ValueError, match="needs 'name' and 'n_starts'"):
+        benchmark_task(dict(name="s1"), rng=0)
+    with pytest.raises(ValueError, match="unknown data set"):
+        benchmark_task(dict(name="s9", n_starts=1), rng=0)
+    with pytest.raises(ValueError, match="unknown keys"):
+        benchmark_task(dict(name="s1", n_starts=1, eta_min=3.0), rng=0)
