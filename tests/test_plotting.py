@@ -1,13 +1,89 @@
-"""Tests of kmbook.plotting: the structure figures of issue 4 (associations, Figure 1, census curves)."""
-
 import matplotlib
 
 matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from kmbook.plotting import plot_trajectory, plot_voronoi, use_style, voronoi_cells  # noqa: E402
+
+
+def test_voronoi_cells_tile_the_box():
+    rng = np.random.default_rng(0)
+    C = rng.uniform(-1, 1, size=(6, 2))
+    cells = voronoi_cells(C, (-2, 2, -2, 2))
+
+    def area(p):
+        x, y = p[:, 0], p[:, 1]
+        return 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
+
+    assert sum(area(c) for c in cells) == pytest.approx(16.0)
+    # every vertex of cell i is at least as close to centre i as to any other centre
+    for i, cell in enumerate(cells):
+        d = ((cell[:, None, :] - C[None]) ** 2).sum(-1)
+        assert np.all(d[:, i] <= d.min(1) + 1e-9)
+
+
+def test_two_centres_split_by_the_bisector():
+    cells = voronoi_cells([[-1.0, 0.0], [1.0, 0.0]], (-2, 2, -1, 1))
+    assert cells[0][:, 0].max() == pytest.approx(0.0) and cells[1][:, 0].min() == pytest.approx(0.0)
+
+
+def test_duplicate_centre_gets_empty_cell():
+    cells = voronoi_cells([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]], (-2, 2, -2, 2))
+    assert len(cells[1]) == 0 and len(cells[0]) >= 3
+
+
+def test_plot_functions_return_fig_ax():
+    use_style()
+    X = np.random.default_rng(1).normal(size=(50, 2))
+    fig, ax = plot_voronoi([[0.0, 0.0], [1.0, 1.0]], X=X, true_centers=[[0.0, 1.0]])
+    assert fig is ax.figure
+    fig2, ax2 = plot_trajectory(np.zeros((3, 2, 2)), ax=ax)
+    assert ax2 is ax
+    plt.close("all")
+    with pytest.raises(ValueError, match="trajectory must have shape"):
+        plot_trajectory(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="bounds"):
+        voronoi_cells([[0.0, 0.0]], (1, 0, 0, 1))
+
+
+# --- population landscape in one dimension (issue 3) ---
+
+from kmbook.models import BallMixture, GaussianMixture  # noqa: E402
+from kmbook.plotting import plot_cost_contours, plot_kind_map, plot_line_model  # noqa: E402
+
+
+def test_plot_line_model_draws_voronoi_boundaries_at_midpoints():
+    use_style()
+    model = BallMixture([[-2.0], [0.0], [2.0]], radius=0.3)
+    fig, ax = plot_line_model(model, [[-2.15], [-1.85], [1.0]])
+    dashed = sorted(line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--")
+    assert dashed == pytest.approx([-2.0, -0.425])
+    fig2, ax2 = plot_line_model(GaussianMixture([[0.0], [3.0]], sigma=1.0))  # density only
+    assert not any(line.get_linestyle() == "--" for line in ax2.get_lines())
+    plt.close(fig)
+    plt.close(fig2)
+    with pytest.raises(TypeError, match="one-dimensional"):
+        plot_line_model(BallMixture([[0.0, 0.0]], radius=1.0))
+
+
+def test_plot_cost_contours_and_kind_map_check_shapes():
+    xs, ys = np.linspace(0, 1, 5), np.linspace(0, 2, 4)
+    fig, ax = plot_cost_contours(xs, ys, np.add.outer(ys, xs), points={"p": (0.5, 1.0)})
+    assert ax.get_legend() is not None
+    plt.close(fig)
+    with pytest.raises(ValueError, match="shape"):
+        plot_cost_contours(xs, ys, np.zeros((5, 4)))
+    kinds = np.where(np.add.outer(ys, xs) > 1, "saddle", "local minimum")
+    fig, ax = plot_kind_map(xs, ys, kinds, order=["local minimum", "saddle", "unused"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["local minimum", "saddle"]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="missing"):
+        plot_kind_map(xs, ys, kinds, order=["saddle"])
+
+
+# --- structure figures (issue 4) ---
 from kmbook.plotting import plot_association, plot_curves, plot_error_scaling, plot_figure1  # noqa: E402
 from kmbook.structure import associate  # noqa: E402
 
