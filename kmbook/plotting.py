@@ -487,6 +487,11 @@ def plot_curves(rows, x, y, by=None, ax=None, *, logx=False, marker="o", label_f
                 label=None if by is None else label_fmt.format(gval))
     if logx:
         ax.set_xscale("log")
+        ticks = sorted({float(r[x]) for r in rows})
+        if len(ticks) <= 12:  # label the grid values themselves, not powers of ten
+            ax.set_xticks(ticks)
+            ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     if by is not None:

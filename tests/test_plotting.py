@@ -123,6 +123,7 @@ def test_plot_curves_and_error_scaling():
     rows = [dict(x=1, y=0.5, g="a"), dict(x=2, y=0.7, g="a"), dict(x=1, y=0.2, g="b")]
     fig, ax = plot_curves(rows, "x", "y", by="g", logx=True)
     assert len(ax.lines) == 2 and ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2"]
     with pytest.raises(ValueError, match="no column 'z'"):
         plot_curves(rows, "x", "z")
     with pytest.raises(ValueError, match="must not be empty"):
