@@ -26,7 +26,7 @@ from scipy.special import ndtri
 
 from ._validation import as_generator, check_int, check_positive
 
-__all__ = ["LAYOUTS", "centers", "sphere_points", "section5_data"]
+__all__ = ["LAYOUTS", "centers", "sphere_points", "section5_data", "far_cluster_data"]
 
 LAYOUTS = ("circle", "line", "hive")
 
@@ -202,3 +202,46 @@ def section5_data(layout, K, delta, n, d=2, rng=None):
         gen = as_generator(rng)
         X = np.concatenate([c + sphere_points(n, d, rng=gen) for c in C])
     return X, np.repeat(np.arange(K), n)
+
+
+def far_cluster_data(delta, spread, n=6, distance=40.0):
+    """Two tight clusters and a far, wide one: the situation of the paper's Figure 2.
+
+    Clusters 0 and 1 hold `n` points on unit circles centred at ``(-delta/2, 0)``
+    and ``(delta/2, 0)``; cluster 2 holds `n` points on a circle of radius
+    `spread` centred at ``(0, distance)``. A large `spread` inflates
+    ``||X_bar_2||`` and with it the right-hand side of every inequality of
+    (1.1), while the localised condition for the pair (0, 1) does not see it.
+
+    Paper: Paper 3, Section 3.2 and Figure 2.
+    Chapter: book/convex/amini_levina.
+
+    Parameters
+    ----------
+    delta : float
+        Distance between the two tight clusters' centres.
+    spread : float
+        Radius of the far cluster.
+    n : int, default=6
+        Points per cluster.
+    distance : float, default=40.0
+        Height of the far cluster's centre above the other two.
+
+    Returns
+    -------
+    X : ndarray of shape (3 n, 2)
+    labels : ndarray of shape (3 n,)
+
+    Examples
+    --------
+    >>> from kmbook.geometries import far_cluster_data
+    >>> X, labels = far_cluster_data(4.0, 10.0, n=4)
+    >>> X.shape, [round(float(v), 9) + 0.0 for v in X[labels == 2].mean(axis=0)]
+    ((12, 2), [0.0, 40.0])
+    """
+    delta = check_positive(delta, "delta")
+    spread = check_positive(spread, "spread")
+    distance = check_positive(distance, "distance")
+    P = sphere_points(n, 2)
+    X = np.concatenate([P + [-delta / 2, 0.0], P + [delta / 2, 0.0], spread * P + [0.0, distance]])
+    return X, np.repeat(np.arange(3), n)

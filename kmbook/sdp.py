@@ -67,8 +67,7 @@ __all__ = [
     "exactness_error",
     "round_solution",
     "feasibility_residuals",
-    "RecoveryThreshold",
-    "recovery_threshold",
+    "best_partition",
     "CLARABEL_MAX_N",
     "SCS_DEFAULT_OPTIONS",
 ]
@@ -591,92 +590,101 @@ def round_solution(Z, k):
     return np.argsort(np.argsort(first))[inverse]
 
 
+def _growth_strings(n_points, k, sizes=None):
+    """All labelings in restricted-growth form with exactly `k` blocks (recursive;
+    optionally with every block of size ``sizes``)."""
+    out = []
+    labels = [0] * n_points
+    counts = [0] * k
+
+    def place(i, used):
+        if n_points - i < k - used:  # not enough points left to open the missing blocks
+            return
+        if i == n_points:
+            out.append(labels.copy())
+            return
+        for a in range(min(used + 1, k)):
+            if sizes is not None and counts[a] == sizes:
+                continue
+            labels[i] = a
+            counts[a] += 1
+            place(i + 1, max(used, a + 1))
+            counts[a] -= 1
+
+    labels[0], counts[0] = 0, 1
+    place(1, 1)
+    return np.array(out, dtype=np.int64).reshape(-1, n_points)
+
+
 @dataclass(frozen=True)
-class RecoveryThreshold:
-    """Result of :func:`recovery_threshold`.
+class BestPartition:
+    """Result of :func:`best_partition`.
 
     Attributes
     ----------
-    threshold : float
-        Smallest separation found at which the relaxation is exact (the upper
-        end of the final bracket).
-    bracket : (float, float)
-        ``(not exact, exact)`` separations, at most `tol` apart.
-    n_solves : int
-        Number of SDPs solved.
-    errors : dict
-        ``{separation: max |Z - Z_truth|}`` for every separation tried.
+    cost : float
+        The global minimum of the k-means cost over the partitions searched.
+    labels : ndarray of shape (N,)
+        A minimiser (restricted-growth labels: point 0 in cluster 0, ...).
+    second_cost : float
+        The second smallest cost (``inf`` if there is one partition only):
+        the minimiser is unique when ``second_cost > cost``.
+    n_partitions : int
+        Number of partitions enumerated.
     """
 
-    threshold: float
-    bracket: tuple
-    n_solves: int
-    errors: dict = field(repr=False)
+    cost: float
+    labels: np.ndarray
+    second_cost: float
+    n_partitions: int
 
 
-def recovery_threshold(make_data, lo, hi, *, relaxation="peng_wei", tol=1e-2, exact_tol=1e-4, solver=None):
-    """Smallest separation at which a relaxation returns the ground truth, by bisection.
+def best_partition(X, k, balanced=False):
+    """Global k-means optimum by enumerating every partition (N <= 12).
 
-    Assumes exactness is monotone in the separation (checked at the ends of
-    the bracket, not in between), as in the paper's Section 5 experiments.
+    An exact oracle for tiny instances: the relaxations' values must lie below
+    ``best_partition(X, k).cost`` (Peng–Wei) and below
+    ``best_partition(X, k, balanced=True).cost`` (Amini–Levina).
 
-    Paper: Paper 3, Section 5 (phase transition of exact recovery).
-    Chapter: book/convex/phase_transitions.
+    Paper: Paper 3, eq. (2.1)–(2.2) (k-means as a search over partitions).
+    Chapter: book/convex/amini_levina.
 
     Parameters
     ----------
-    make_data : callable
-        ``make_data(separation) -> (X, labels)``, e.g.
-        ``functools.partial(kmbook.geometries.section5_data, "circle", 3, n=6)``
-        with the separation passed as ``delta``.
-    lo, hi : float
-        Bracket: the relaxation must fail at `lo` and succeed at `hi`.
-    relaxation : {"peng_wei", "amini_levina"}, default="peng_wei"
-    tol : float, default=1e-2
-        Stop when the bracket is at most this wide.
-    exact_tol : float, default=1e-4
-        Passed to :func:`is_exact`.
-    solver : str, optional
-        Passed to the SDP.
+    X : array-like of shape (N, d)
+        At most 12 points.
+    k : int
+        Number of non-empty clusters.
+    balanced : bool, default=False
+        Only partitions into clusters of size ``N / k`` (k must divide N).
 
     Returns
     -------
-    RecoveryThreshold
+    BestPartition
 
     Examples
     --------
-    >>> from functools import partial
-    >>> from kmbook.geometries import section5_data
-    >>> from kmbook.sdp import recovery_threshold
-    >>> r = recovery_threshold(partial(section5_data, "line", 2, n=4), 1.0, 4.0, tol=0.5)
-    >>> r.bracket[1] - r.bracket[0] <= 0.5
-    True
+    >>> from kmbook.sdp import best_partition
+    >>> res = best_partition([[0.0], [1.0], [5.0], [6.0]], 2)
+    >>> res.cost, res.labels.tolist(), res.n_partitions
+    (1.0, [0, 0, 1, 1], 7)
     """
-    if not callable(make_data):
-        raise TypeError(f"make_data must be callable as make_data(separation) -> (X, labels); got {type(make_data).__name__}.")
-    lo = check_positive(lo, "lo")
-    hi = check_positive(hi, "hi")
-    if not lo < hi:
-        raise ValueError(f"the bracket must satisfy lo < hi; got lo={lo}, hi={hi}.")
-    tol = check_positive(tol, "tol")
-    relaxation = _check_relaxation(relaxation)
-    solve = peng_wei if relaxation == "peng_wei" else amini_levina
-    errors = {}
-
-    def error_at(sep):
-        X, labels = make_data(sep)
-        k = int(np.unique(as_labels(labels, "labels")).size)
-        errors[sep] = exactness_error(solve(X, k, solver).Z, labels)
-        return errors[sep]
-
-    if error_at(hi) > exact_tol:
-        raise ValueError(f"the relaxation is not exact at hi={hi} (error {errors[hi]:.2e}); raise hi.")
-    if error_at(lo) <= exact_tol:
-        raise ValueError(f"the relaxation is already exact at lo={lo}; lower lo.")
-    while hi - lo > tol:
-        mid = (lo + hi) / 2
-        if error_at(mid) <= exact_tol:
-            hi = mid
-        else:
-            lo = mid
-    return RecoveryThreshold(threshold=hi, bracket=(lo, hi), n_solves=len(errors), errors=errors)
+    X = as_points(X, "X")
+    n_points = X.shape[0]
+    if n_points > 12:
+        raise ValueError(f"best_partition enumerates every partition and accepts at most 12 points; got N={n_points}.")
+    k = check_n_clusters(k, n_points)
+    sizes = None
+    if balanced:
+        if n_points % k:
+            raise ValueError(f"balanced partitions need k={k} to divide N={n_points}.")
+        sizes = n_points // k
+    L = _growth_strings(n_points, k, sizes)
+    D = distance_matrix(X)
+    cost = np.zeros(L.shape[0])
+    for a in range(k):
+        M = (L == a).astype(float)
+        cost += np.einsum("pi,ij,pj->p", M, D, M) / (2 * M.sum(axis=1))
+    order = np.argsort(cost, kind="stable")
+    second = float(cost[order[1]]) if cost.size > 1 else float("inf")
+    return BestPartition(cost=float(cost[order[0]]), labels=L[order[0]], second_cost=second, n_partitions=int(L.shape[0]))

@@ -72,6 +72,15 @@ def test_section5_data():
     assert Xr.shape == (15, 3) and np.array_equal(Xr, g.section5_data("line", 3, 3.0, n=5, d=3, rng=0)[0])
 
 
+def test_far_cluster_data():
+    X, lab = g.far_cluster_data(3.0, 12.0, n=6, distance=50.0)
+    assert X.shape == (18, 2) and np.array_equal(lab, np.repeat([0, 1, 2], 6))
+    assert np.allclose(X[lab == 0].mean(0), [-1.5, 0]) and np.allclose(X[lab == 1].mean(0), [1.5, 0])
+    assert np.allclose(X[lab == 2].mean(0), [0, 50]) and np.allclose(np.linalg.norm(X[lab == 2] - [0, 50], axis=1), 12)
+    with pytest.raises(ValueError, match="spread"):
+        g.far_cluster_data(3.0, 0.0)
+
+
 def test_invalid_inputs():
     with pytest.raises(ValueError, match="layout"):
         g.centers("square", 3, 1.0)

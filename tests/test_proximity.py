@@ -167,6 +167,28 @@ def test_threshold_scale_is_exact_and_matches_bisection():
             assert hi == pytest.approx(t, rel=1e-9)
 
 
+@pytest.mark.parametrize("layout", ["circle", "line", "hive"])
+@pytest.mark.parametrize("K", [2, 3, 5, 7])
+def test_section5_threshold_closed_form(layout, K):
+    """On n equally spaced unit-circle points ||X_bar_k||^2 = n/2, so the right-hand
+    side of (1.1) is sqrt(K)/2 and (1.1) holds iff t d_ab / 2 - s_ab > sqrt(K)/2 for
+    every pair, s_ab = max_j cos(theta_j - angle(c_b - c_a))."""
+    from kmbook.geometries import centers
+
+    n = 6
+    X, lab = section5_data(layout, K, 1.0, n=n)
+    C = centers(layout, K, 1.0)
+    theta = 2 * np.pi * np.arange(n) / n
+    t_star = 0.0
+    for a in range(K):
+        for b in range(K):
+            if a != b:
+                v = C[b] - C[a]
+                s = np.max(np.cos(theta - np.arctan2(v[1], v[0])))
+                t_star = max(t_star, (2 * s + np.sqrt(K)) / np.linalg.norm(v))
+    assert px.threshold_scale(X, lab) == pytest.approx(t_star, rel=1e-12)
+
+
 def test_scale_separation_keeps_shapes():
     rng = np.random.default_rng(5)
     X, lab = _instance(rng, [3, 4, 5], 3)

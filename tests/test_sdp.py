@@ -197,6 +197,24 @@ def test_relaxation_values_bracket_the_enumerated_optima(n_points, k, seed):
         assert pw.value == pytest.approx(opt, rel=1e-6)
 
 
+@pytest.mark.parametrize("n_points,k,balanced_only", [(12, 3, False), (12, 3, True), (9, 3, False), (8, 4, True), (10, 2, False)])
+def test_best_partition_matches_the_oracle(n_points, k, balanced_only):
+    X = np.random.default_rng(n_points * k).normal(size=(n_points, 2))
+    L = partitions(n_points, k)
+    if balanced_only:
+        L = L[balanced(L, k)]
+    costs = np.sort(kmeans_costs(X, L, k))
+    res = sdp.best_partition(X, k, balanced=balanced_only)
+    assert res.n_partitions == L.shape[0]
+    assert res.cost == pytest.approx(costs[0], rel=1e-12) and res.second_cost == pytest.approx(costs[1], rel=1e-12)
+    direct = sum(float(((X[res.labels == a] - X[res.labels == a].mean(0)) ** 2).sum()) for a in range(k))
+    assert direct == pytest.approx(res.cost, rel=1e-12)
+    with pytest.raises(ValueError, match="at most 12"):
+        sdp.best_partition(np.zeros((13, 1)), 2)
+    with pytest.raises(ValueError, match="divide"):
+        sdp.best_partition(X[:7], 2, balanced=True)
+
+
 def test_round_solution_recovers_partitions():
     labels = np.array([2, 0, 0, 1, 2, 1, 1])
     out = sdp.round_solution(sdp.membership_matrix(labels), 3)
@@ -211,25 +229,6 @@ def test_round_solution_on_an_inexact_solution_gives_k_clusters():
     assert not sdp.is_exact(res.Z, lab)
     out = sdp.round_solution(res.Z, 3)
     assert sorted(np.unique(out)) == [0, 1, 2]
-
-
-# --- thresholds ---------------------------------------------------------------------------
-
-def test_recovery_threshold_sits_below_the_proximity_threshold():
-    from functools import partial
-
-    make = partial(section5_data, "line", 3, n=4)
-    r = sdp.recovery_threshold(make, 1.5, 4.5, tol=0.05)
-    lo, hi = r.bracket
-    assert hi - lo <= 0.05 and r.threshold == hi and r.n_solves == len(r.errors)
-    assert r.errors[hi] <= 1e-4 and r.errors[lo] > 1e-4
-    X1, lab = make(1.0)
-    # Theorem 3.1: exact wherever (1.1) holds, so the empirical threshold cannot exceed (1.1)'s.
-    assert hi <= threshold_scale(X1, lab) + 0.05
-    with pytest.raises(ValueError, match="not exact at hi"):
-        sdp.recovery_threshold(make, 1.0, 1.5)
-    with pytest.raises(ValueError, match="already exact at lo"):
-        sdp.recovery_threshold(make, 4.0, 4.5)
 
 
 # --- implication test: (1.1) => Peng–Wei returns the ground truth --------------------------
