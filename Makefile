@@ -3,7 +3,7 @@
 #   make test   unit tests + doctests, notebook-pair check, strict nbval of every chapter
 # Both create ./.venv (Python 3.11) and install the pinned requirements on first use.
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kmbook-installed
@@ -30,7 +30,8 @@ help:
 	@sed -n '1,6p' Makefile
 
 $(STAMP): requirements.txt pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+	  echo "error: kmbook needs Python 3.11 (the pins are for 3.11); got '$(PYTHON)'. Run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .

@@ -20,12 +20,12 @@ _MAX_BLOCKS = 64  # fixed reduction blocks, so results do not depend on thread c
 
 
 @njit(cache=True, parallel=True)
-def assign_accumulate(X, C, labels, mindist, sums, counts):
+def assign_accumulate(X, C, labels, mindist, sums, counts, want_dist=True):
     """Nearest-centre labels (ties to the lowest index), exact squared distances,
     and the per-centre sums and counts of the assigned points.
 
-    `labels` (n,), `mindist` (n,) are written; `sums` (k, d) and `counts` (k,)
-    are overwritten.
+    `labels` (n,) and, if `want_dist`, `mindist` (n,) are written; `sums`
+    (k, d) and `counts` (k,) are overwritten.
     """
     n, d = X.shape
     k = C.shape[0]
@@ -43,11 +43,18 @@ def assign_accumulate(X, C, labels, mindist, sums, counts):
     for b in prange(n_blocks):
         c0 = (n_chunks * b) // n_blocks
         c1 = (n_chunks * (b + 1)) // n_blocks
+        P = np.empty((_CHUNK, k))
+        block_sums = part_sums[b]
+        block_counts = part_counts[b]
         for c in range(c0, c1):
             s0 = c * _CHUNK
             e0 = min(n, s0 + _CHUNK)
-            P = np.dot(X[s0:e0], CT)
-            for i in range(e0 - s0):
+            m = e0 - s0
+            if m == _CHUNK:
+                np.dot(X[s0:e0], CT, P)
+            else:
+                P[:m] = np.dot(X[s0:e0], CT)
+            for i in range(m):
                 row = s0 + i
                 best = np.inf
                 bj = 0
@@ -57,13 +64,17 @@ def assign_accumulate(X, C, labels, mindist, sums, counts):
                         best = v
                         bj = j
                 labels[row] = bj
-                dist = 0.0
-                for a in range(d):
-                    diff = X[row, a] - C[bj, a]
-                    dist += diff * diff
-                    part_sums[b, bj, a] += X[row, a]
-                mindist[row] = dist
-                part_counts[b, bj] += 1
+                block_counts[bj] += 1
+                if want_dist:
+                    dist = 0.0
+                    for a in range(d):
+                        diff = X[row, a] - C[bj, a]
+                        dist += diff * diff
+                        block_sums[bj, a] += X[row, a]
+                    mindist[row] = dist
+                else:
+                    for a in range(d):
+                        block_sums[bj, a] += X[row, a]
     sums[:, :] = 0.0
     counts[:] = 0
     for b in range(n_blocks):
@@ -71,6 +82,19 @@ def assign_accumulate(X, C, labels, mindist, sums, counts):
             counts[j] += part_counts[b, j]
             for a in range(d):
                 sums[j, a] += part_sums[b, j, a]
+
+
+@njit(cache=True, parallel=True)
+def labeled_sq_dist(X, C, labels, out):
+    """Write ``||x_i - C[labels_i]||^2`` into `out` (n,)."""
+    n, d = X.shape
+    for i in prange(n):
+        j = labels[i]
+        s = 0.0
+        for a in range(d):
+            diff = X[i, a] - C[j, a]
+            s += diff * diff
+        out[i] = s
 
 
 def assign_accumulate_numpy(X, C):

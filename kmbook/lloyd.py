@@ -122,7 +122,7 @@ def lloyd(X, init, max_iter=300, tol=0.0, record=False):
     trajectory = [C.copy()] if record else None
     strict = converged = False
     for n_iter in range(1, max_iter + 1):
-        _k.assign_accumulate(X, C, labels, mindist, sums, counts)
+        _k.assign_accumulate(X, C, labels, mindist, sums, counts, False)
         nonempty = counts > 0
         C_new = C.copy()
         C_new[nonempty] = sums[nonempty] / counts[nonempty, None]
@@ -137,9 +137,12 @@ def lloyd(X, init, max_iter=300, tol=0.0, record=False):
             converged = True
             break
         labels_old, labels = labels, labels_old
-    if not strict:
-        # labels were computed for the centres before the last averaging step
-        _k.assign_accumulate(X, C, labels, mindist, sums, counts)
+    if strict:
+        # the labels did not change, so they are the Voronoi labels of the final centres
+        _k.labeled_sq_dist(X, C, labels, mindist)
+    else:
+        # the labels belong to the centres before the last averaging step: reassign
+        _k.assign_accumulate(X, C, labels, mindist, sums, counts, True)
     if not converged:
         warnings.warn(
             f"lloyd stopped after max_iter={max_iter} steps before the labels stabilised; "

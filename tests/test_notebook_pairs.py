@@ -52,6 +52,13 @@ def test_chapter_has_executed_twin_in_sync(md):
             f"Refresh with `make notebooks NB={_rel(md)}`."
         )
     assert len(a) == len(b), f"{_rel(md)} has {len(a)} cells but {ipynb.name} has {len(b)}"
+    for i, (kind, source) in enumerate(a):
+        # A directive fence whose title holds backticks (e.g. a {cite:t} role) does not open in
+        # CommonMark, and jupytext then swallows the following code cells into markdown.
+        assert not (kind == "markdown" and "{code-cell}" in source), (
+            f"{_rel(md)}: cell {i} is markdown but contains a code cell; a fence above it did not "
+            "parse (use ':::{prf:...}' colon fences for directives whose title has roles/backticks)"
+        )
     code = [c for c in stored.cells if c.cell_type == "code"]
     assert code, f"{_rel(md)} has no code cell: a chapter computes something"
     counts = [c.get("execution_count") for c in code]

@@ -1,0 +1,48 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from kmbook.plotting import plot_trajectory, plot_voronoi, use_style, voronoi_cells  # noqa: E402
+
+
+def test_voronoi_cells_tile_the_box():
+    rng = np.random.default_rng(0)
+    C = rng.uniform(-1, 1, size=(6, 2))
+    cells = voronoi_cells(C, (-2, 2, -2, 2))
+
+    def area(p):
+        x, y = p[:, 0], p[:, 1]
+        return 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
+
+    assert sum(area(c) for c in cells) == pytest.approx(16.0)
+    # every vertex of cell i is at least as close to centre i as to any other centre
+    for i, cell in enumerate(cells):
+        d = ((cell[:, None, :] - C[None]) ** 2).sum(-1)
+        assert np.all(d[:, i] <= d.min(1) + 1e-9)
+
+
+def test_two_centres_split_by_the_bisector():
+    cells = voronoi_cells([[-1.0, 0.0], [1.0, 0.0]], (-2, 2, -1, 1))
+    assert cells[0][:, 0].max() == pytest.approx(0.0) and cells[1][:, 0].min() == pytest.approx(0.0)
+
+
+def test_duplicate_centre_gets_empty_cell():
+    cells = voronoi_cells([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]], (-2, 2, -2, 2))
+    assert len(cells[1]) == 0 and len(cells[0]) >= 3
+
+
+def test_plot_functions_return_fig_ax():
+    use_style()
+    X = np.random.default_rng(1).normal(size=(50, 2))
+    fig, ax = plot_voronoi([[0.0, 0.0], [1.0, 1.0]], X=X, true_centers=[[0.0, 1.0]])
+    assert fig is ax.figure
+    fig2, ax2 = plot_trajectory(np.zeros((3, 2, 2)), ax=ax)
+    assert ax2 is ax
+    plt.close("all")
+    with pytest.raises(ValueError, match="trajectory must have shape"):
+        plot_trajectory(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="bounds"):
+        voronoi_cells([[0.0, 0.0]], (1, 0, 0, 1))
