@@ -331,11 +331,12 @@ def plot_recovery_region(x, y, pw_exact, al_exact, ax=None, *, conditions=None, 
     ax.pcolormesh(xs, ys, code, cmap=cmap, vmin=-0.5, vmax=3.5, shading="nearest")
     handles = [Patch(color="#f0f0f0", label="neither exact"), Patch(color=PALETTE[4], label="Amini–Levina only"),
                Patch(color=PALETTE[0], label="both exact")]
-    styles = ["-", "--", ":"]
+    styles = [(PALETTE[5], "-"), (PALETTE[7], "--"), (PALETTE[3], ":")]
     for i, (name, (xf, yf, holds)) in enumerate((conditions or {}).items()):
+        col, ls = styles[i % 3]
         ax.contour(np.asarray(xf, float), np.asarray(yf, float), np.asarray(holds, float), levels=[0.5],
-                   colors=[PALETTE[5 + i % 2]], linestyles=styles[i % 3], linewidths=1.6)
-        handles.append(mpl.lines.Line2D([], [], color=PALETTE[5 + i % 2], ls=styles[i % 3], label=name))
+                   colors=[col], linestyles=ls, linewidths=1.8)
+        handles.append(mpl.lines.Line2D([], [], color=col, ls=ls, label=name))
     ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=True)
     ax.set_xlabel(xlabel or "")
     ax.set_ylabel(ylabel or "")

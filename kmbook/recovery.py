@@ -184,8 +184,9 @@ def recovery_grid(make_data, xs, ys, *, relaxations=("peng_wei", "amini_levina")
 
 
 def _layout_row(task, rng=None):
-    layout, K, n, d, tol, solver = task
-    make = partial(section5_data, layout, K, n=n, d=d)
+    layout, K, n, d, tol, solver, random_points = task
+    seed = int(rng.integers(2**32)) if random_points else None  # same points at every separation
+    make = partial(section5_data, layout, K, n=n, d=d, rng=seed)
     X1, lab = make(1.0)
     t_prox = threshold_scale(X1, lab, "peng_wei")
     # Theorem 3.1: Peng–Wei is exact once (1.1) holds, so the bracket's top is known.
@@ -200,12 +201,12 @@ def _layout_row(task, rng=None):
         mid = (a + b) / 2
         ok = dual_certificate(scale_separation(X1, lab, mid), lab, z="sharp", build=False).holds
         a, b = (a, mid) if ok else (mid, b)
-    return {"layout": layout, "K": K, "n": n, "d": d, "peng_wei": res.threshold, "bracket": res.bracket,
+    return {"layout": layout, "K": K, "n": n, "d": d, "seed": seed, "peng_wei": res.threshold, "bracket": res.bracket,
             "proximity": t_prox, "sharp_certificate": b, "n_solves": res.n_solves}
 
 
 def section5_thresholds(layouts=LAYOUTS, Ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02, solver=None,
-                        executor=None, progress=None):
+                        random_points=False, instances=1, rng=0, executor=None, progress=None):
     """Thresholds of exact recovery on the Section 5 data, with the proximity bounds beside them.
 
     For every layout, K and d (deterministic points of
@@ -219,11 +220,34 @@ def section5_thresholds(layouts=LAYOUTS, Ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02
     Paper: Paper 3, Section 5, Figures 4 and 5.
     Chapter: book/convex/phase_transitions.
 
+    Parameters
+    ----------
+    layouts : sequence of {"circle", "line", "hive"}
+    Ks : sequence of int
+        Numbers of clusters.
+    n : int, default=6
+        Points per cluster.
+    ds : sequence of int, default=(2,)
+        Dimensions.
+    tol : float, default=0.02
+        Width of the final bisection bracket.
+    solver : str, optional
+    random_points : bool, default=False
+        Use i.i.d. uniform points on the unit spheres (the paper's dimension
+        experiment) instead of the deterministic construction; each instance
+        keeps its points at every separation tried.
+    instances : int, default=1
+        Repetitions per (layout, K, d) (useful with `random_points`).
+    rng : int or numpy.random.Generator, default=0
+        Seed of the random points.
+    executor, progress
+        Passed to :func:`kmbook.sweep.run_sweep`.
+
     Returns
     -------
     list of dict
-        One row per (layout, K, d) with keys ``layout, K, n, d, peng_wei,
-        bracket, proximity, sharp_certificate, n_solves``.
+        One row per (layout, K, d, instance) with keys ``layout, K, n, d, seed,
+        peng_wei, bracket, proximity, sharp_certificate, n_solves``.
 
     Examples
     --------
@@ -234,9 +258,10 @@ def section5_thresholds(layouts=LAYOUTS, Ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02
     """
     n = check_int(n, "n", minimum=2)
     tol = check_positive(tol, "tol")
-    tasks = [(layout, check_int(K, "K", minimum=2), n, check_int(d, "d", minimum=2), tol, solver)
-             for d in ds for layout in layouts for K in Ks]
+    instances = check_int(instances, "instances", minimum=1)
+    tasks = [(layout, check_int(K, "K", minimum=2), n, check_int(d, "d", minimum=2), tol, solver, bool(random_points))
+             for d in ds for layout in layouts for K in Ks for _ in range(instances)]
     for t in tasks:
         if t[0] not in LAYOUTS:
             raise ValueError(f"layouts must be among {LAYOUTS}; got {t[0]!r}.")
-    return run_sweep(_layout_row, tasks, rng=0, executor=executor, progress=progress, desc="thresholds")
+    return run_sweep(_layout_row, tasks, rng=rng, executor=executor, progress=progress, desc="thresholds")
