@@ -21,7 +21,7 @@ import numpy as np
 
 from ._validation import as_labels, check_int, check_positive
 from .geometries import LAYOUTS, section5_data
-from .proximity import dual_certificate, scale_separation, threshold_scale
+from .proximity import dual_certificate, pw_proximity, threshold_scale
 from .sdp import amini_levina, exactness_error, peng_wei
 from .sweep import run_sweep
 
@@ -183,26 +183,40 @@ def recovery_grid(make_data, xs, ys, *, relaxations=("peng_wei", "amini_levina")
     return out
 
 
+def _smallest_passing(passes, start):
+    """Smallest separation at which the monotone test `passes` holds (doubling, then
+    bisection to a relative 1e-12)."""
+    hi = start
+    while not passes(hi):
+        hi *= 2
+    lo = 0.0
+    while hi - lo > 1e-12 * hi:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if passes(mid) else (mid, hi)
+    return hi
+
+
 def _layout_row(task, rng=None):
     layout, K, n, d, tol, solver, random_points = task
     seed = int(rng.integers(2**32)) if random_points else None  # same points at every separation
     make = partial(section5_data, layout, K, n=n, d=d, rng=seed)
     X1, lab = make(1.0)
-    t_prox = threshold_scale(X1, lab, "peng_wei")
+    if seed is None:
+        # deterministic points: every cluster mean is its centre, so the separation scales
+        # the means exactly and the (1.1) threshold is closed-form
+        t_prox = threshold_scale(X1, lab, "peng_wei")
+    else:
+        # random points: the means differ from the centres; search on the separation itself
+        t_prox = _smallest_passing(lambda delta: pw_proximity(*make(delta)).holds, 4.0)
     # Theorem 3.1: Peng–Wei is exact once (1.1) holds, so the bracket's top is known.
     hi = t_prox * (1 + 1e-6)
     lo = t_prox / 2
     while _error(*make(lo), peng_wei, solver) <= 1e-4:  # rare: exact at half the (1.1) threshold
         lo /= 2
     res = recovery_threshold(make, lo, hi, tol=tol, solver=solver)
-    # the sharp certificate's threshold (closed form, linear in N): bisection to 1e-12
-    a, b = 0.0, hi
-    while b - a > 1e-12 * hi:
-        mid = (a + b) / 2
-        ok = dual_certificate(scale_separation(X1, lab, mid), lab, z="sharp", build=False).holds
-        a, b = (a, mid) if ok else (mid, b)
+    sharp = _smallest_passing(lambda delta: dual_certificate(*make(delta), z="sharp", build=False).holds, hi)
     return {"layout": layout, "K": K, "n": n, "d": d, "seed": seed, "peng_wei": res.threshold, "bracket": res.bracket,
-            "proximity": t_prox, "sharp_certificate": b, "n_solves": res.n_solves}
+            "proximity": t_prox, "sharp_certificate": sharp, "n_solves": res.n_solves}
 
 
 def section5_thresholds(layouts=LAYOUTS, Ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02, solver=None,

@@ -16,20 +16,22 @@ linear objective and replace "Z is a membership matrix" by convex constraints:
 Every result reports ``value = <D, Z> / 2`` on the k-means scale, so it can be
 compared directly with :func:`kmbook.objective.kmeans_cost`.
 
-Solvers (measured on this machine, see ``benchmarks/bench_sdp.py``). The
-reference formulation is cvxpy's; ``solver=None`` picks by size:
+Solvers. The reference formulation is cvxpy's; ``solver=None`` picks by size. Accuracy and
+speed were measured with ``benchmarks/bench_sdp.py`` against Clarabel at tolerances 1e-10, on
+three-cluster instances whose solution is a partition matrix ("exact") or fractional
+("inexact"), N = 21, 42, 60 (results in ``benchmarks/results/sdp.json``; 2 shared cores):
 
-* ``N <= 40``: Clarabel (interior point, default tolerances). Entries of ``Z``
-  agree with a tight reference to about 1e-7 and the constraint residuals are
-  below 1e-8. Its cost grows steeply with N because of the N^2 entrywise
-  constraints (about 0.2 s at N = 30, 6–11 s at N = 60).
-* ``N > 40``: SCS with ``eps_abs = eps_rel = 1e-6`` (operator splitting). On
-  instances where the relaxation is exact it converges to about 1e-7; on
-  inexact instances entries of ``Z`` can be off by up to about 2e-4 and the
-  value by a relative 5e-6, and the most negative eigenvalue or entry of ``Z``
-  is about -5e-6. SCS at its own default ``eps = 1e-4`` is 2–5 times less
-  accurate (entries off by up to 8e-4). Pass ``solver="SCS"`` or
-  ``solver="CLARABEL"`` and ``solver_options`` to override.
+* ``N <= 40``: Clarabel (interior point) at its defaults. Entries of ``Z`` within 1e-6 of the
+  reference, value within 2e-8 (relative), constraint residuals below 1e-8. Its cost grows
+  steeply with N because of the N^2 entrywise constraints: 0.03–0.09 s at N = 21, 1–5 s at
+  N = 42, 5–13 s at N = 60.
+* ``N > 40``: SCS (operator splitting) with ``eps_abs = eps_rel = 1e-6``
+  (:data:`SCS_DEFAULT_OPTIONS`). Exact instances: entries within 5e-8. Inexact ones: entries
+  within 4e-5, value within 6e-6, residuals below 5e-6. 3 to 30 times faster than Clarabel at
+  N = 42–60. SCS at its own default ``eps = 1e-4`` is faster still but leaves entries off by up
+  to 9e-4 and residuals up to 3e-4, which fails the check below: do not use it for exactness.
+
+Pass ``solver="SCS"`` or ``solver="CLARABEL"`` and ``solver_options`` to override.
 
 A solve that ends without a solution (infeasible, unbounded, solver error)
 raises :class:`SDPSolveError`. Every returned solution is then checked a

@@ -67,3 +67,20 @@ def test_section5_thresholds_are_ordered():
         assert r["bracket"][1] - r["bracket"][0] <= 0.05
     with pytest.raises(ValueError, match="layouts"):
         rc.section5_thresholds(["square"], [3])
+
+
+def test_section5_thresholds_with_random_points():
+    rows = rc.section5_thresholds(["line"], [2], n=6, ds=[3], tol=0.1, random_points=True, instances=2,
+                                  rng=5, progress=False)
+    assert len(rows) == 2 and rows[0]["seed"] != rows[1]["seed"]
+    for r in rows:
+        assert r["peng_wei"] <= r["proximity"] * (1 + 1e-6)
+        # (1.1) holds just above the reported separation and fails just below, on the same random points
+        from kmbook.proximity import pw_proximity
+
+        make = partial(section5_data, "line", 2, n=6, d=3, rng=r["seed"])
+        assert pw_proximity(*make(r["proximity"] * (1 + 1e-9))).holds
+        assert not pw_proximity(*make(r["proximity"] * (1 - 1e-6))).holds
+    again = rc.section5_thresholds(["line"], [2], n=6, ds=[3], tol=0.1, random_points=True, instances=2,
+                                   rng=5, progress=False)
+    assert [r["seed"] for r in again] == [r["seed"] for r in rows]
