@@ -214,6 +214,16 @@ def plot_partition_matrix(Z, ax=None, *, title=None, vmax=None):
     Returns
     -------
     (fig, ax)
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from kmbook.plotting import plot_partition_matrix
+    >>> from kmbook.sdp import membership_matrix
+    >>> fig, ax = plot_partition_matrix(membership_matrix([0, 0, 1]), title="Z")
+    >>> ax.get_title()
+    'Z'
+    >>> plt.close(fig)
     """
     M = as_points(Z, "Z")
     if M.shape[0] != M.shape[1]:
@@ -254,6 +264,18 @@ def plot_proximity(X, labels, result, ax=None, *, pairs=None, bands=True):
     Returns
     -------
     (fig, ax)
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from kmbook.geometries import section5_data
+    >>> from kmbook.plotting import plot_proximity
+    >>> from kmbook.proximity import pw_proximity
+    >>> X, labels = section5_data("circle", 3, 3.0, n=6)
+    >>> fig, ax = plot_proximity(X, labels, pw_proximity(X, labels))
+    >>> len(ax.lines)  # one bisector per pair
+    3
+    >>> plt.close(fig)
     """
     pts = as_points(X, "X")
     if pts.shape[1] != 2:
@@ -317,6 +339,15 @@ def plot_recovery_region(x, y, pw_exact, al_exact, ax=None, *, conditions=None, 
     Returns
     -------
     (fig, ax)
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from kmbook.plotting import plot_recovery_region
+    >>> fig, ax = plot_recovery_region([1, 2], [0, 1], [[False, True], [False, False]], [[True, True], [False, True]])
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['neither exact', 'Amini–Levina only', 'both exact']
+    >>> plt.close(fig)
     """
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
@@ -361,6 +392,15 @@ def plot_threshold_curves(x, curves, ax=None, *, xlabel=None, ylabel="minimum se
     Returns
     -------
     (fig, ax)
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from kmbook.plotting import plot_threshold_curves
+    >>> fig, ax = plot_threshold_curves([2, 3], {"a": [2.8, 2.9], "b": [3.4, 3.7]}, xlabel="K")
+    >>> len(ax.lines), ax.get_xlabel()
+    (2, 'K')
+    >>> plt.close(fig)
     """
     xs = np.asarray(x, dtype=float)
     fig, ax = _get_ax(ax)

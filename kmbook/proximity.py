@@ -167,6 +167,20 @@ def _geometry(X, inv, K):
     return C, Xc, sizes, norms_sq, dist, W
 
 
+def _projections(X, Xc, inv, C, W):
+    """``proj[i, b] = <x_i - m_ab, w_ab>`` (signed distance to the bisector) and
+    ``spread[i, b] = <c_a - x_i, w_ab>``, with ``a`` the cluster of point ``i``.
+    One cluster at a time: O(N K d) time, no N x K x d temporary."""
+    N, K = X.shape[0], C.shape[0]
+    proj, spread = np.empty((N, K)), np.empty((N, K))
+    for a in range(K):
+        idx = np.flatnonzero(inv == a)
+        offset = np.einsum("bd,bd->b", (C[a] + C) / 2, W[a])
+        proj[idx] = X[idx] @ W[a].T - offset
+        spread[idx] = -(Xc[idx] @ W[a].T)
+    return proj, spread
+
+
 def _rhs(condition, sizes, norms_sq):
     K = sizes.size
     if condition == "peng_wei":
@@ -185,11 +199,7 @@ def _proximity(X, labels, condition):
     K = ids.size
     C, Xc, sizes, norms_sq, dist, W = _geometry(X, inv, K)
     rhs = _rhs(condition, sizes, norms_sq)
-    # proj[i, b] = <x_i - m_{a b}, w_{a b}> with a = inv[i]: O(N K d).
-    M = (C[:, None, :] + C[None, :, :]) / 2
-    proj = np.einsum("id,ibd->ib", X, W[inv]) - np.einsum("abd,abd->ab", M, W)[inv]
-    # spread[i, b] = <c_a - x_i, w_{a b}>: the same point measured from its own centre.
-    spread = -np.einsum("id,ibd->ib", Xc, W[inv])
+    proj, spread = _projections(X, Xc, inv, C, W)
     lhs = np.full((K, K), np.inf)
     s_max = np.full((K, K), -np.inf)
     np.minimum.at(lhs, inv, proj)
@@ -538,8 +548,7 @@ def dual_certificate(X, labels, relaxation="peng_wei", z="paper", max_points=300
     K, N = ids.size, X.shape[0]
     C, Xc, sizes, norms_sq, dist, W = _geometry(X, inv, K)
     _rhs(relaxation, sizes, norms_sq)  # balanced-size check for Amini–Levina
-    M = (C[:, None, :] + C[None, :, :]) / 2
-    proj = np.einsum("id,ibd->ib", X, W[inv]) - np.einsum("abd,abd->ab", M, W)[inv]
+    proj = _projections(X, Xc, inv, C, W)[0]
     pmin = np.full((K, K), np.inf)
     np.minimum.at(pmin, inv, proj)
     off = ~np.eye(K, dtype=bool)
