@@ -12,21 +12,44 @@ the reported minimum squared distance is then recomputed exactly as
 ``||x - c_label||^2`` so costs carry no cancellation error.
 """
 
+import numba
 import numpy as np
 from numba import njit, prange
 
 _CHUNK = 256      # rows per BLAS call
 _MAX_BLOCKS = 64  # fixed reduction blocks, so results do not depend on thread count
+#: Below this many multiply-adds (n * k * d) a kernel runs on one thread: starting a
+#: parallel region costs more than it saves on small inputs, and far more (tens of
+#: milliseconds) when the cores are busy with other work.
+PARALLEL_MIN_WORK = 4_000_000
 
 
-@njit(cache=True, parallel=True)
+def _run(kernel, work, *args):
+    """Call a parallel kernel, on a single thread when `work` is small."""
+    if work >= PARALLEL_MIN_WORK:
+        return kernel(*args)
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        return kernel(*args)
+    finally:
+        numba.set_num_threads(threads)
+
+
 def assign_accumulate(X, C, labels, mindist, sums, counts, want_dist=True):
     """Nearest-centre labels (ties to the lowest index), exact squared distances,
     and the per-centre sums and counts of the assigned points.
 
     `labels` (n,) and, if `want_dist`, `mindist` (n,) are written; `sums`
-    (k, d) and `counts` (k,) are overwritten.
+    (k, d) and `counts` (k,) are overwritten. The result does not depend on
+    the number of threads.
     """
+    _run(_assign_accumulate_kernel, X.shape[0] * C.shape[0] * X.shape[1],
+         X, C, labels, mindist, sums, counts, want_dist)
+
+
+@njit(cache=True, parallel=True)
+def _assign_accumulate_kernel(X, C, labels, mindist, sums, counts, want_dist):
     n, d = X.shape
     k = C.shape[0]
     n_chunks = (n + _CHUNK - 1) // _CHUNK
@@ -84,9 +107,13 @@ def assign_accumulate(X, C, labels, mindist, sums, counts, want_dist=True):
                 sums[j, a] += part_sums[b, j, a]
 
 
-@njit(cache=True, parallel=True)
 def labeled_sq_dist(X, C, labels, out):
     """Write ``||x_i - C[labels_i]||^2`` into `out` (n,)."""
+    _run(_labeled_sq_dist_kernel, X.shape[0] * X.shape[1] * 8, X, C, labels, out)
+
+
+@njit(cache=True, parallel=True)
+def _labeled_sq_dist_kernel(X, C, labels, out):
     n, d = X.shape
     for i in prange(n):
         j = labels[i]

@@ -195,6 +195,166 @@ def plot_trajectory(trajectory, ax=None):
     return fig, ax
 
 
+# --- population landscape in one dimension (issue 3) ---
+
+__all__ += ["plot_line_model", "plot_cost_contours", "plot_kind_map"]
+
+
+def plot_line_model(model, centers=None, ax=None, *, xlim=None, annotate=True):
+    """Draw a 1-D mixture density with its true centres, fitted centres and Voronoi boundaries.
+
+    This is the look of Paper 1, Figure 2: the three intervals of the ball
+    model, a candidate solution, and the boundaries between its Voronoi sets.
+
+    Paper: Paper 1, Figure 2 and Proposition 2.
+    Chapter: book/landscape/spurious_1d, book/landscape/two_fit_three.
+
+    Parameters
+    ----------
+    model : BallMixture or GaussianMixture with ``d = 1``
+    centers : array-like of shape (k, 1), optional
+        Fitted centres ``beta`` (coloured triangles labelled ``beta_i``);
+        their Voronoi boundaries are dashed lines.
+    ax : matplotlib Axes, optional
+    xlim : (float, float), optional
+        Defaults to the support (ball model) or 3.5 sigma around the centres,
+        widened to show every centre.
+    annotate : bool, default=True
+        Label the fitted centres.
+
+    Returns
+    -------
+    (fig, ax)
+    """
+    from .models import BallMixture, GaussianMixture
+
+    if not isinstance(model, (BallMixture, GaussianMixture)) or model.d != 1:
+        raise TypeError("model must be a one-dimensional BallMixture or GaussianMixture.")
+    c = model.centers[:, 0]
+    spread = model.radius if isinstance(model, BallMixture) else 3.5 * model.sigma
+    C = None if centers is None else as_centers(centers, "centers", n_features=1)[:, 0]
+    if xlim is None:
+        pts = np.concatenate([c - spread, c + spread] + ([] if C is None else [C]))
+        pad = 0.08 * (pts.max() - pts.min() + 1e-9)
+        xlim = (pts.min() - pad, pts.max() + pad)
+    x = np.linspace(xlim[0], xlim[1], 2001)
+    if isinstance(model, BallMixture):  # vertical steps at the ball edges
+        lo, hi = c - model.radius, c + model.radius
+        x = np.sort(np.concatenate([x, lo, hi, np.nextafter(lo, -np.inf), np.nextafter(hi, np.inf)]))
+    dens = model.pdf(x[:, None])
+    fig, ax = _get_ax(ax, figsize=(7.0, 2.6))
+    ax.fill_between(x, dens, color="0.75", lw=0, label="density $f$")
+    ax.plot(x, dens, color="0.35", lw=0.8)
+    top = float(dens.max())
+    ax.scatter(c, np.zeros_like(c), marker="x", s=60, color="k", lw=2, zorder=4, label=r"true centres $\beta^*$")
+    if C is not None:
+        b = np.unique(C)
+        for t in 0.5 * (b[1:] + b[:-1]):
+            ax.axvline(t, color="0.2", ls="--", lw=1)
+        for i, v in enumerate(C):
+            ax.scatter([v], [-0.08 * top], marker="^", s=70, color=color(i), edgecolors="k", zorder=5,
+                       label=r"fitted centres $\beta$" if i == 0 else None)
+            if annotate:
+                ax.annotate(rf"$\beta_{i + 1}$", (v, -0.08 * top), xytext=(0, -15), textcoords="offset points",
+                            ha="center", va="top", fontsize=9)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(-0.3 * top, 1.15 * top)
+    ax.set_xlabel("$x$")
+    ax.set_yticks([])
+    ax.grid(False)
+    return fig, ax
+
+
+def _grid(xs, ys, values, name, dtype):
+    """Grid axes and a (len(ys), len(xs)) table of values, checked."""
+    xs = np.asarray(xs, dtype=float).ravel()
+    ys = np.asarray(ys, dtype=float).ravel()
+    table = np.asarray(values, dtype=dtype)
+    if table.shape != (ys.size, xs.size):
+        raise ValueError(f"{name} must have shape (len(ys), len(xs)) = {(ys.size, xs.size)}; got {table.shape}.")
+    return xs, ys, table
+
+
+def plot_cost_contours(xs, ys, values, ax=None, *, levels=25, points=None, xlabel=None, ylabel=None):
+    """Contours of the objective on a 2-D slice, with marked points.
+
+    Paper: Paper 1, eq. (3) (a slice of ``G`` around a critical point).
+    Chapter: book/landscape/spurious_1d.
+
+    Parameters
+    ----------
+    xs : array-like of shape (nx,)
+    ys : array-like of shape (ny,)
+    values : array-like of shape (ny, nx)
+        ``values[j, i]`` is the objective at ``(xs[i], ys[j])``.
+    ax : matplotlib Axes, optional
+    levels : int or array-like, default=25
+    points : dict of str -> (x, y), optional
+        Points to mark, by label (e.g. ``{"spurious minimum": (x0, y0)}``).
+    xlabel, ylabel : str, optional
+
+    Returns
+    -------
+    (fig, ax)
+    """
+    xs, ys, Z = _grid(xs, ys, values, "values", float)
+    fig, ax = _get_ax(ax, figsize=(5.0, 4.3))
+    cs = ax.contourf(xs, ys, Z, levels=levels, cmap="viridis", extend="max")
+    ax.contour(xs, ys, Z, levels=cs.levels, colors="k", linewidths=0.3, alpha=0.5)
+    fig.colorbar(cs, ax=ax, label="$G$")
+    for i, (name, (px, py)) in enumerate((points or {}).items()):
+        ax.scatter([px], [py], marker="*", s=160, color=color(i + 1), edgecolors="k", zorder=5, label=name)
+    if points:
+        ax.legend(loc="upper left", fontsize=8, frameon=True, framealpha=0.9)
+    ax.set_xlabel(xlabel or "")
+    ax.set_ylabel(ylabel or "")
+    ax.grid(False)
+    return fig, ax
+
+
+def plot_kind_map(xs, ys, kinds, ax=None, *, order=None, xlabel=None, ylabel=None):
+    """Categorical map: which kind of point (minimum, saddle, ...) sits at each grid node.
+
+    Chapter: book/landscape/two_fit_three (where Example 1's configuration is
+    a local minimum, a saddle, or not stationary).
+
+    Parameters
+    ----------
+    xs : array-like of shape (nx,)
+    ys : array-like of shape (ny,)
+    kinds : array-like of str, shape (ny, nx)
+        ``kinds[j, i]`` labels the node ``(xs[i], ys[j])``, e.g. the
+        ``.kind`` of :func:`kmbook.objective.classify_critical_point`.
+    ax : matplotlib Axes, optional
+    order : list of str, optional
+        Legend order (and colours); defaults to the sorted distinct labels.
+    xlabel, ylabel : str, optional
+
+    Returns
+    -------
+    (fig, ax)
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    xs, ys, K = _grid(xs, ys, kinds, "kinds", str)
+    names = list(order) if order is not None else sorted(set(K.ravel()))
+    missing = set(K.ravel()) - set(names)
+    if missing:
+        raise ValueError(f"order must list every kind present; missing {sorted(missing)}.")
+    codes = np.vectorize(names.index)(K)
+    fig, ax = _get_ax(ax, figsize=(6.0, 4.2))
+    cmap = ListedColormap([color(i) for i in range(len(names))])
+    ax.pcolormesh(xs, ys, codes, cmap=cmap, vmin=-0.5, vmax=len(names) - 0.5, shading="nearest", alpha=0.55,
+                  rasterized=True)
+    handles = [Patch(color=color(i), alpha=0.55, label=n) for i, n in enumerate(names) if (codes == i).any()]
+    ax.legend(handles=handles, loc="upper left", fontsize=8)
+    ax.set_xlabel(xlabel or "")
+    ax.set_ylabel(ylabel or "")
+    ax.grid(False)
+    return fig, ax
+
+
 # --- convex relaxations and proximity (issue 6) ---
 # Chapter: book/convex/peng_wei, book/convex/amini_levina, book/convex/phase_transitions.
 

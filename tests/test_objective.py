@@ -46,9 +46,10 @@ def test_kernel_matches_numpy_twin(X, k, seed):
     assert counts.sum() == X.shape[0]
 
 
-def test_kernel_is_deterministic_across_thread_counts():
+def test_kernel_is_deterministic_across_thread_counts(monkeypatch):
     import numba
 
+    monkeypatch.setattr(kern, "PARALLEL_MIN_WORK", 0)  # force the parallel path
     X, _ = GaussianMixture(np.eye(5) * 6, 1.0).sample(40_000, rng=0)
     C = X[:7].copy()
     ref = kern.assign(X, C)
@@ -59,6 +60,9 @@ def test_kernel_is_deterministic_across_thread_counts():
     finally:
         numba.set_num_threads(old)
     for a, b in zip(ref, single):
+        np.testing.assert_array_equal(a, b)
+    monkeypatch.setattr(kern, "PARALLEL_MIN_WORK", 10**18)  # and the single-thread path
+    for a, b in zip(ref, kern.assign(X, C)):
         np.testing.assert_array_equal(a, b)
 
 

@@ -46,3 +46,38 @@ def test_plot_functions_return_fig_ax():
         plot_trajectory(np.zeros((3, 2)))
     with pytest.raises(ValueError, match="bounds"):
         voronoi_cells([[0.0, 0.0]], (1, 0, 0, 1))
+
+
+# --- population landscape in one dimension (issue 3) ---
+
+from kmbook.models import BallMixture, GaussianMixture  # noqa: E402
+from kmbook.plotting import plot_cost_contours, plot_kind_map, plot_line_model  # noqa: E402
+
+
+def test_plot_line_model_draws_voronoi_boundaries_at_midpoints():
+    use_style()
+    model = BallMixture([[-2.0], [0.0], [2.0]], radius=0.3)
+    fig, ax = plot_line_model(model, [[-2.15], [-1.85], [1.0]])
+    dashed = sorted(line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--")
+    assert dashed == pytest.approx([-2.0, -0.425])
+    fig2, ax2 = plot_line_model(GaussianMixture([[0.0], [3.0]], sigma=1.0))  # density only
+    assert not any(line.get_linestyle() == "--" for line in ax2.get_lines())
+    plt.close(fig)
+    plt.close(fig2)
+    with pytest.raises(TypeError, match="one-dimensional"):
+        plot_line_model(BallMixture([[0.0, 0.0]], radius=1.0))
+
+
+def test_plot_cost_contours_and_kind_map_check_shapes():
+    xs, ys = np.linspace(0, 1, 5), np.linspace(0, 2, 4)
+    fig, ax = plot_cost_contours(xs, ys, np.add.outer(ys, xs), points={"p": (0.5, 1.0)})
+    assert ax.get_legend() is not None
+    plt.close(fig)
+    with pytest.raises(ValueError, match="shape"):
+        plot_cost_contours(xs, ys, np.zeros((5, 4)))
+    kinds = np.where(np.add.outer(ys, xs) > 1, "saddle", "local minimum")
+    fig, ax = plot_kind_map(xs, ys, kinds, order=["local minimum", "saddle", "unused"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["local minimum", "saddle"]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="missing"):
+        plot_kind_map(xs, ys, kinds, order=["saddle"])
