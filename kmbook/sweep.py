@@ -8,6 +8,11 @@ depend on the order or the place in which tasks run: serially, on a
 :class:`concurrent.futures.ProcessPoolExecutor`, or on a Dask cluster through
 ``distributed.Client(...).get_executor()``.
 
+Process pools must *spawn* their workers
+(``ProcessPoolExecutor(mp_context=multiprocessing.get_context("spawn"))``): numba's
+OpenMP threads do not survive a ``fork``, so forked workers that run a kmbook
+kernel after the parent has run one die.
+
 Progress is shown with :mod:`tqdm` on standard error. It is on by default;
 the environment variable ``KMBOOK_PROGRESS=0`` turns it off (the test suite
 and the book build set it, so stored notebook outputs hold no timings).
@@ -48,8 +53,8 @@ def run_sweep(func, tasks, *, rng=None, executor=None, progress=None, desc=None)
         unreproducible seeds.
     executor : concurrent.futures.Executor, optional
         Anything with ``submit`` returning :class:`concurrent.futures.Future`
-        objects (a process or thread pool, Dask's ``client.get_executor()``).
-        None runs serially in this process.
+        objects (a thread pool, a *spawn* process pool, Dask's
+        ``client.get_executor()``). None runs serially in this process.
     progress : bool, optional
         Show a progress bar; None follows ``KMBOOK_PROGRESS``.
     desc : str, optional

@@ -1,7 +1,11 @@
 import concurrent.futures as cf
+import multiprocessing
 
 import numpy as np
 import pytest
+
+from kmbook.lloyd import lloyd
+from kmbook.models import GaussianMixture
 
 from kmbook.sweep import progress_enabled, run_sweep
 
@@ -21,11 +25,24 @@ def test_results_in_task_order_and_reproducible():
     assert a != run_sweep(_mean_of_draws, TASKS, rng=4, progress=False)
 
 
-@pytest.mark.parametrize("pool", [cf.ThreadPoolExecutor, cf.ProcessPoolExecutor])
+def _lloyd_cost(k, rng):
+    X, _ = GaussianMixture([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]], 1.0).sample(3000, rng)
+    return round(lloyd(X, X[:k]).cost, 8)
+
+
+POOLS = {
+    "threads": lambda: cf.ThreadPoolExecutor(max_workers=2),
+    "spawned-processes": lambda: cf.ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")),
+}
+
+
+@pytest.mark.parametrize("pool", list(POOLS))
 def test_executors_give_the_serial_results(pool):
     serial = run_sweep(_mean_of_draws, TASKS, rng=3, progress=False)
-    with pool(max_workers=2) as ex:
+    serial_lloyd = run_sweep(_lloyd_cost, [1, 2, 3], rng=5, progress=False)  # numba kernels in the parent
+    with POOLS[pool]() as ex:
         assert run_sweep(_mean_of_draws, TASKS, rng=3, executor=ex, progress=False) == serial
+        assert run_sweep(_lloyd_cost, [1, 2, 3], rng=5, executor=ex, progress=False) == serial_lloyd
 
 
 def test_progress_env(monkeypatch, capsys):

@@ -1,0 +1,281 @@
+"""Exact-recovery experiments: thresholds by bisection, recovery regions, Section 5 tables.
+
+Paper: Paper 3, Section 5 (phase transitions of exact recovery for the
+circle, line and hive layouts, against K and against d) and Section 3.2 /
+Figure 2 (where Peng–Wei and Amini–Levina differ).
+Chapter: book/convex/amini_levina, book/convex/phase_transitions;
+``scripts/phase_transitions.py`` runs the larger sweeps.
+
+"Exact" means ``max |Z - Z_truth| <= exact_tol`` for the solver's ``Z``
+(:func:`kmbook.sdp.is_exact`); near a threshold this error falls roughly
+linearly to solver accuracy, so ``exact_tol = 1e-4`` locates it to about 1e-3
+in the separation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+
+from ._validation import as_labels, check_int, check_positive
+from .geometries import LAYOUTS, section5_data
+from .proximity import dual_certificate, pw_proximity, threshold_scale
+from .sdp import amini_levina, exactness_error, peng_wei
+from .sweep import run_sweep
+
+__all__ = ["RecoveryThreshold", "recovery_threshold", "recovery_grid", "section5_thresholds"]
+
+_SOLVE = {"peng_wei": peng_wei, "amini_levina": amini_levina}
+
+
+def _check_relaxation(relaxation):
+    if relaxation not in _SOLVE:
+        raise ValueError(f"relaxation must be 'peng_wei' or 'amini_levina'; got {relaxation!r}.")
+    return _SOLVE[relaxation]
+
+
+def _error(X, labels, solve, solver):
+    k = int(np.unique(as_labels(labels, "labels")).size)
+    return exactness_error(solve(X, k, solver).Z, labels)
+
+
+@dataclass(frozen=True)
+class RecoveryThreshold:
+    """Result of :func:`recovery_threshold`.
+
+    Attributes
+    ----------
+    threshold : float
+        Smallest separation found at which the relaxation is exact (the upper
+        end of the final bracket).
+    bracket : (float, float)
+        ``(not exact, exact)`` separations, at most `tol` apart.
+    n_solves : int
+        Number of SDPs solved.
+    errors : dict
+        ``{separation: max |Z - Z_truth|}`` for every separation tried.
+    """
+
+    threshold: float
+    bracket: tuple
+    n_solves: int
+    errors: dict = field(repr=False)
+
+
+def recovery_threshold(make_data, lo, hi, *, relaxation="peng_wei", tol=1e-2, exact_tol=1e-4, solver=None):
+    """Smallest separation at which a relaxation returns the ground truth, by bisection.
+
+    Assumes exactness is monotone in the separation (checked at the ends of
+    the bracket, not in between), as in the paper's Section 5 experiments.
+
+    Paper: Paper 3, Section 5 (phase transition of exact recovery).
+    Chapter: book/convex/phase_transitions.
+
+    Parameters
+    ----------
+    make_data : callable
+        ``make_data(separation) -> (X, labels)``, e.g.
+        ``functools.partial(kmbook.geometries.section5_data, "circle", 3, n=6)``
+        with the separation passed as ``delta``.
+    lo, hi : float
+        Bracket: the relaxation must fail at `lo` and succeed at `hi`.
+    relaxation : {"peng_wei", "amini_levina"}, default="peng_wei"
+    tol : float, default=1e-2
+        Stop when the bracket is at most this wide.
+    exact_tol : float, default=1e-4
+        Passed to :func:`is_exact`.
+    solver : str, optional
+        Passed to the SDP.
+
+    Returns
+    -------
+    RecoveryThreshold
+
+    Examples
+    --------
+    >>> from functools import partial
+    >>> from kmbook.geometries import section5_data
+    >>> from kmbook.recovery import recovery_threshold
+    >>> r = recovery_threshold(partial(section5_data, "line", 2, n=4), 1.0, 4.0, tol=0.5)
+    >>> r.bracket[1] - r.bracket[0] <= 0.5
+    True
+    """
+    if not callable(make_data):
+        raise TypeError(f"make_data must be callable as make_data(separation) -> (X, labels); got {type(make_data).__name__}.")
+    lo = check_positive(lo, "lo")
+    hi = check_positive(hi, "hi")
+    if not lo < hi:
+        raise ValueError(f"the bracket must satisfy lo < hi; got lo={lo}, hi={hi}.")
+    tol = check_positive(tol, "tol")
+    solve = _check_relaxation(relaxation)
+    errors = {}
+
+    def exact_at(sep):
+        errors[sep] = _error(*make_data(sep), solve, solver)
+        return errors[sep] <= exact_tol
+
+    if not exact_at(hi):
+        raise ValueError(f"the relaxation is not exact at hi={hi} (error {errors[hi]:.2e}); raise hi.")
+    if exact_at(lo):
+        raise ValueError(f"the relaxation is already exact at lo={lo}; lower lo.")
+    while hi - lo > tol:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if exact_at(mid) else (mid, hi)
+    return RecoveryThreshold(threshold=hi, bracket=(lo, hi), n_solves=len(errors), errors=errors)
+
+
+def _grid_cell(task, rng=None):
+    make_data, x, y, relaxations, solver = task
+    X, labels = make_data(x, y)
+    return tuple(_error(X, labels, _SOLVE[r], solver) for r in relaxations)
+
+
+def recovery_grid(make_data, xs, ys, *, relaxations=("peng_wei", "amini_levina"), exact_tol=1e-4,
+                  solver=None, executor=None, progress=None):
+    """Solve the relaxations on a grid of two parameters and record where they are exact.
+
+    Paper: Paper 3, Section 3.2 and Figure 2 (the region where each relaxation
+    recovers the clusters).
+    Chapter: book/convex/amini_levina.
+
+    Parameters
+    ----------
+    make_data : callable
+        ``make_data(x, y) -> (X, labels)``; must be picklable (e.g. a
+        :func:`functools.partial` of a module-level function) when `executor`
+        runs in other processes.
+    xs, ys : array-like
+        Grid values.
+    relaxations : tuple of str, default=("peng_wei", "amini_levina")
+    exact_tol : float, default=1e-4
+    solver : str, optional
+    executor : concurrent.futures.Executor, optional
+        Passed to :func:`kmbook.sweep.run_sweep`.
+    progress : bool, optional
+
+    Returns
+    -------
+    dict
+        ``{relaxation: {"exact": bool array (len(ys), len(xs)), "error": float array}}``.
+
+    Examples
+    --------
+    >>> from functools import partial
+    >>> from kmbook.geometries import far_cluster_data
+    >>> from kmbook.recovery import recovery_grid
+    >>> grid = recovery_grid(partial(far_cluster_data, n=4), [4.0], [1.0], progress=False)
+    >>> bool(grid["amini_levina"]["exact"][0, 0])
+    True
+    """
+    if not callable(make_data):
+        raise TypeError(f"make_data must be callable as make_data(x, y) -> (X, labels); got {type(make_data).__name__}.")
+    for r in relaxations:
+        _check_relaxation(r)
+    xs, ys = np.asarray(xs, dtype=float).ravel(), np.asarray(ys, dtype=float).ravel()
+    tasks = [(make_data, float(x), float(y), tuple(relaxations), solver) for y in ys for x in xs]
+    errs = np.array(run_sweep(_grid_cell, tasks, rng=0, executor=executor, progress=progress, desc="grid"))
+    out = {}
+    for j, r in enumerate(relaxations):
+        e = errs[:, j].reshape(ys.size, xs.size)
+        out[r] = {"exact": e <= exact_tol, "error": e}
+    return out
+
+
+def _smallest_passing(passes, start):
+    """Smallest separation at which the monotone test `passes` holds (doubling, then
+    bisection to a relative 1e-12)."""
+    hi = start
+    while not passes(hi):
+        hi *= 2
+    lo = 0.0
+    while hi - lo > 1e-12 * hi:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if passes(mid) else (mid, hi)
+    return hi
+
+
+def _layout_row(task, rng=None):
+    layout, K, n, d, tol, solver, random_points = task
+    seed = int(rng.integers(2**32)) if random_points else None  # same points at every separation
+    make = partial(section5_data, layout, K, n=n, d=d, rng=seed)
+    X1, lab = make(1.0)
+    if seed is None:
+        # deterministic points: every cluster mean is its centre, so the separation scales
+        # the means exactly and the (1.1) threshold is closed-form
+        t_prox = threshold_scale(X1, lab, "peng_wei")
+    else:
+        # random points: the means differ from the centres; search on the separation itself
+        t_prox = _smallest_passing(lambda delta: pw_proximity(*make(delta)).holds, 4.0)
+    # Theorem 3.1: Peng–Wei is exact once (1.1) holds, so the bracket's top is known.
+    hi = t_prox * (1 + 1e-6)
+    lo = t_prox / 2
+    while _error(*make(lo), peng_wei, solver) <= 1e-4:  # rare: exact at half the (1.1) threshold
+        lo /= 2
+    res = recovery_threshold(make, lo, hi, tol=tol, solver=solver)
+    sharp = _smallest_passing(lambda delta: dual_certificate(*make(delta), z="sharp", build=False).holds, hi)
+    return {"layout": layout, "K": K, "n": n, "d": d, "seed": seed, "peng_wei": res.threshold, "bracket": res.bracket,
+            "proximity": t_prox, "sharp_certificate": sharp, "n_solves": res.n_solves}
+
+
+def section5_thresholds(layouts=LAYOUTS, Ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02, solver=None,
+                        random_points=False, instances=1, rng=0, executor=None, progress=None):
+    """Thresholds of exact recovery on the Section 5 data, with the proximity bounds beside them.
+
+    For every layout, K and d (deterministic points of
+    :func:`kmbook.geometries.section5_data`): the smallest minimum separation
+    at which Peng–Wei returns the ground truth (bisection, within `tol`), the
+    separation at which condition (1.1) starts to hold (exact, from
+    :func:`kmbook.proximity.threshold_scale`) and the one at which the sharp
+    dual certificate exists (:func:`kmbook.proximity.dual_certificate` with
+    ``z="sharp"``, bisection to 1e-12).
+
+    Paper: Paper 3, Section 5, Figures 4 and 5.
+    Chapter: book/convex/phase_transitions.
+
+    Parameters
+    ----------
+    layouts : sequence of {"circle", "line", "hive"}
+    Ks : sequence of int
+        Numbers of clusters.
+    n : int, default=6
+        Points per cluster.
+    ds : sequence of int, default=(2,)
+        Dimensions.
+    tol : float, default=0.02
+        Width of the final bisection bracket.
+    solver : str, optional
+    random_points : bool, default=False
+        Use i.i.d. uniform points on the unit spheres (the paper's dimension
+        experiment) instead of the deterministic construction; each instance
+        keeps its points at every separation tried.
+    instances : int, default=1
+        Repetitions per (layout, K, d) (useful with `random_points`).
+    rng : int or numpy.random.Generator, default=0
+        Seed of the random points.
+    executor, progress
+        Passed to :func:`kmbook.sweep.run_sweep`.
+
+    Returns
+    -------
+    list of dict
+        One row per (layout, K, d, instance) with keys ``layout, K, n, d, seed,
+        peng_wei, bracket, proximity, sharp_certificate, n_solves``.
+
+    Examples
+    --------
+    >>> from kmbook.recovery import section5_thresholds
+    >>> row = section5_thresholds(["line"], [2], n=4, tol=0.1, progress=False)[0]
+    >>> row["peng_wei"] <= row["sharp_certificate"] <= row["proximity"] + 1e-9
+    True
+    """
+    n = check_int(n, "n", minimum=2)
+    tol = check_positive(tol, "tol")
+    instances = check_int(instances, "instances", minimum=1)
+    tasks = [(layout, check_int(K, "K", minimum=2), n, check_int(d, "d", minimum=2), tol, solver, bool(random_points))
+             for d in ds for layout in layouts for K in Ks for _ in range(instances)]
+    for t in tasks:
+        if t[0] not in LAYOUTS:
+            raise ValueError(f"layouts must be among {LAYOUTS}; got {t[0]!r}.")
+    return run_sweep(_layout_row, tasks, rng=rng, executor=executor, progress=progress, desc="thresholds")
