@@ -1,0 +1,658 @@
+"""Stochastic k-means (online and mini-batch) and the quantities of its analysis.
+
+Paper: Paper 2 (Tang & Monteleoni), Algorithm 1, Theorems 1 and 2, assumptions
+(A0) and (B1)-(B3).
+Chapter: book/stochastic/rate (the O(1/t) rate), book/stochastic/clusterable
+(clusterable data, seeding and the optimum).
+
+:func:`stochastic_kmeans` runs Algorithm 1 with a numba kernel
+(:mod:`kmbook._stochastic_kernels`) and :func:`repeated_runs` repeats it over
+independent seeds (through :func:`kmbook.sweep.run_sweep`, so with progress and
+any executor); :func:`stationary_point` finds the batch
+Lloyd fixed point ``phi*`` a run approaches; :func:`expected_gap` is the exact
+expected gap ``E[phi^t - phi*]`` of the local model in which every sampled
+point is assigned to its own cluster; :func:`clusterability` computes the
+quantities behind (B1)-(B3) for a partition.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import stats
+
+from . import _lloyd_kernels as _lk
+from . import _stochastic_kernels as _sk
+from ._validation import (
+    as_centers,
+    as_generator,
+    as_labels,
+    as_points,
+    check_int,
+    check_nonnegative,
+    check_positive,
+)
+from .lloyd import lloyd
+from .sweep import run_sweep
+
+__all__ = [
+    "StochasticResult",
+    "stochastic_kmeans",
+    "RepeatedRuns",
+    "repeated_runs",
+    "log_steps",
+    "loglog_slope",
+    "StationaryPoint",
+    "stationary_point",
+    "expected_gap",
+    "Clusterability",
+    "clusterability",
+]
+
+_BLOCK_SAMPLES = 1 << 16  # sample indices are drawn in blocks of about this many
+
+
+@dataclass(frozen=True)
+class StochasticResult:
+    """Result of :func:`stochastic_kmeans`.
+
+    Attributes
+    ----------
+    centers : ndarray of shape (k, d)
+        Centres after the last step.
+    steps : ndarray of shape (r,)
+        Recorded step numbers (0 is the seeds, ``n_steps`` the end).
+    cost : ndarray of shape (r,)
+        Full-data k-means cost ``phi^t`` at the recorded steps.
+    center_history : ndarray of shape (r, k, d)
+        Centres at the recorded steps.
+    counts : ndarray of shape (k,)
+        Cumulative number ``N_r`` of sampled points assigned to each centre.
+    n_updates : ndarray of shape (k,)
+        Number of steps in which each centre received points (and moved).
+    batch_size, n_steps : int
+    learning_rate : str
+        ``"flat"``, ``"bbs"`` or ``"callable"``.
+    """
+
+    centers: np.ndarray
+    steps: np.ndarray
+    cost: np.ndarray
+    center_history: np.ndarray = field(repr=False)
+    counts: np.ndarray
+    n_updates: np.ndarray
+    batch_size: int
+    n_steps: int
+    learning_rate: str
+
+
+def _index_blocks(gen, n, m, n_steps):
+    """Yield the sample indices of all steps, as blocks of shape (b, m)."""
+    per_block = max(1, _BLOCK_SAMPLES // m)
+    done = 0
+    while done < n_steps:
+        b = min(per_block, n_steps - done)
+        yield gen.integers(0, n, size=(b, m))
+        done += b
+
+
+def _record_steps(record_every, n_steps):
+    if record_every is None:
+        return np.array([0, n_steps], dtype=np.int64) if n_steps else np.zeros(1, np.int64)
+    if isinstance(record_every, numbers.Integral) and not isinstance(record_every, bool):
+        r = check_int(record_every, "record_every", minimum=1)
+        return np.unique(np.r_[np.arange(0, n_steps + 1, r), n_steps]).astype(np.int64)
+    steps = np.asarray(record_every)
+    if steps.ndim == 1 and steps.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if steps.ndim != 1 or not np.issubdtype(steps.dtype, np.integer):
+        raise TypeError("record_every must be None, a positive int, or a 1-D array of integer step numbers.")
+    if steps.min() < 0 or steps.max() > n_steps:
+        raise ValueError(f"record_every step numbers must lie in [0, n_steps={n_steps}]; got {steps.min()}..{steps.max()}.")
+    return np.unique(steps).astype(np.int64)
+
+
+def _flat_rates(learning_rate, c_prime, t0, n_steps):
+    t = np.arange(1, n_steps + 1, dtype=np.float64)
+    if callable(learning_rate):
+        eta = np.asarray(learning_rate(t.astype(np.int64)), dtype=np.float64)
+        if eta.shape != t.shape:
+            raise ValueError(
+                f"a callable learning_rate must map the step numbers t (shape {t.shape}) to rates of the "
+                f"same shape; got shape {eta.shape}."
+            )
+    else:
+        eta = c_prime / (t0 + t)
+    bad = ~(np.isfinite(eta) & (eta >= 0) & (eta <= 1))
+    if bad.any():
+        i = int(np.argmax(bad))
+        hint = " Choose t0 >= c_prime - 1 so that c'/(t0 + t) <= 1." if not callable(learning_rate) else ""
+        raise ValueError(f"learning rate at step t={i + 1} is {eta[i]}; rates must lie in [0, 1].{hint}")
+    return eta
+
+
+def stochastic_kmeans(X, init, batch_size, n_steps, learning_rate="flat", c_prime=1.0, t0=1.0,
+                      rng=None, record_every=None):
+    """Stochastic k-means, Algorithm 1 of Paper 2 (online for ``batch_size=1``).
+
+    At step ``t = 1, 2, ...`` draw ``m = batch_size`` points uniformly with
+    replacement, assign each to its nearest centre of step ``t - 1``, and for
+    every centre ``r`` that received ``nhat_r > 0`` points with mean ``chat_r``
+    set ``c_r <- (1 - eta_r^t) c_r + eta_r^t chat_r``; the other centres stay
+    put, and empty centres are never re-seeded.
+
+    Paper: Paper 2, Algorithm 1; flat rate of Theorem 1, BBS rate of
+    Bottou & Bengio (1995) and Sculley (2010).
+    Chapter: book/stochastic/rate.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+    init : array-like of shape (k, d)
+        Seeds ``C^0``, ``1 <= k <= n``.
+    batch_size : int
+        ``m >= 1``; 1 is online k-means (MacQueen, Bottou-Bengio), larger is mini-batch.
+    n_steps : int
+        Number of steps ``T >= 0``.
+    learning_rate : {"flat", "bbs"} or callable, default="flat"
+        ``"flat"``: ``eta^t = c_prime / (t0 + t)`` for every centre.
+        ``"bbs"``: ``eta_r^t = nhat_r^t / N_r^t`` with ``N_r^t`` the number of
+        sampled points assigned to ``r`` in steps ``1..t``.
+        A callable maps the int array of step numbers ``t = 1..T`` to an
+        array of flat rates in ``[0, 1]`` (called once, vectorised).
+    c_prime : float, default=1.0
+        ``c' > 0`` of the flat rate.
+    t0 : float, default=1.0
+        ``t_0 >= 0`` of the flat rate; ``t0 >= c_prime - 1`` keeps every rate <= 1.
+    rng : int, numpy.random.Generator or None
+    record_every : None, int or array-like of int, default=None
+        When to record the full-data cost and the centres: None records the
+        seeds and the end; an int ``r`` records steps ``0, r, 2r, ...`` and
+        ``T``; an array lists the step numbers (see :func:`log_steps`); an
+        empty array records nothing (no full-data pass at all).
+
+    Returns
+    -------
+    StochasticResult
+
+    Notes
+    -----
+    The sample indices come from ``rng.integers(0, n, size=(b, m))`` drawn in
+    consecutive blocks of ``b = max(1, 65536 // m)`` steps (the last block
+    shorter), so the sample sequence does not depend on `record_every`.
+    The costs are computed with the assignment kernel of :mod:`kmbook.lloyd`,
+    once per recorded step. Nearest centres are found, as in scikit-learn, by
+    comparing ``||c||^2 - 2<x, c>``; for data far from the origin relative to
+    their spread, centre the data first to avoid cancellation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kmbook.stochastic import stochastic_kmeans
+    >>> X = np.array([[0.0], [0.2], [10.0], [10.2]])
+    >>> res = stochastic_kmeans(X, X[[0, 2]], batch_size=2, n_steps=200, learning_rate="bbs", rng=0)
+    >>> np.round(res.centers.ravel(), 1).tolist(), res.steps.tolist()
+    ([0.1, 10.1], [0, 200])
+    """
+    X = as_points(X, "X")
+    C = as_centers(init, "init", n_features=X.shape[1], n_samples=X.shape[0]).copy()
+    m = check_int(batch_size, "batch_size", minimum=1)
+    n_steps = check_int(n_steps, "n_steps", minimum=0)
+    if isinstance(learning_rate, str) and learning_rate in ("flat", "bbs"):
+        name = learning_rate
+    elif callable(learning_rate):
+        name = "callable"
+    else:
+        raise ValueError(f"learning_rate must be 'flat', 'bbs' or a callable; got {learning_rate!r}.")
+    c_prime = check_positive(c_prime, "c_prime")
+    t0 = check_nonnegative(t0, "t0")
+    gen = as_generator(rng)
+    record = _record_steps(record_every, n_steps)
+    mode = _sk.BBS if name == "bbs" else _sk.FLAT
+    parallel = _sk.wants_parallel(m, C.shape[0], X.shape[1])
+    eta = np.zeros(1) if mode == _sk.BBS else _flat_rates(learning_rate, c_prime, t0, n_steps)
+
+    n, k = X.shape[0], C.shape[0]
+    counts = np.zeros(k, dtype=np.int64)
+    n_updates = np.zeros(k, dtype=np.int64)
+    costs, history = [], []
+
+    def snapshot():
+        costs.append(float(_lk.assign(X, C)[1].sum()))
+        history.append(C.copy())
+
+    t = 0  # steps done
+    rec = iter(record)
+    next_rec = next(rec, None)
+    if next_rec == 0:
+        snapshot()
+        next_rec = next(rec, None)
+    for block in _index_blocks(gen, n, m, n_steps):
+        pos = 0
+        while pos < block.shape[0]:
+            stop = block.shape[0] if next_rec is None else min(block.shape[0], pos + next_rec - t)
+            _sk.run_steps(X, C, block[pos:stop], t + 1, eta, mode, counts, n_updates, parallel)
+            t += stop - pos
+            pos = stop
+            if t == next_rec:
+                snapshot()
+                next_rec = next(rec, None)
+    return StochasticResult(
+        centers=C, steps=record, cost=np.array(costs), center_history=np.array(history).reshape(-1, k, C.shape[1]),
+        counts=counts, n_updates=n_updates, batch_size=m, n_steps=n_steps, learning_rate=name,
+    )
+
+
+@dataclass(frozen=True)
+class RepeatedRuns:
+    """Independent runs of :func:`stochastic_kmeans` and their gaps (see :func:`repeated_runs`).
+
+    Attributes
+    ----------
+    steps : ndarray of shape (r,)
+    cost : ndarray of shape (runs, r)
+        Full-data cost of every run at every recorded step.
+    phi_star : ndarray of shape (runs,)
+        The ``phi*`` each run's gap refers to.
+    gaps : ndarray of shape (runs, r)
+        ``cost - phi_star[:, None]``.
+    seeds, centers : ndarray of shape (runs, k, d)
+        Seeds and final centres of every run.
+    stationary : list of StationaryPoint
+        The stationary point batch Lloyd reaches from each run's final centres.
+    """
+
+    steps: np.ndarray
+    cost: np.ndarray
+    phi_star: np.ndarray
+    gaps: np.ndarray
+    seeds: np.ndarray = field(repr=False)
+    centers: np.ndarray = field(repr=False)
+    stationary: list = field(repr=False)
+
+
+def _one_run(task, rng):
+    X, init, kwargs = task
+    seeds = init(X, rng) if callable(init) else init
+    res = stochastic_kmeans(X, seeds, rng=rng, **kwargs)
+    return np.asarray(seeds, dtype=float), res, stationary_point(X, res.centers)
+
+
+def repeated_runs(X, init, batch_size, n_steps, n_runs, rng, *, phi_star=None, executor=None, **kwargs):
+    """`n_runs` independent runs of Algorithm 1 with their gaps ``phi^t - phi*``.
+
+    Paper: Paper 2, Section 4 (averaged convergence curves).
+    Chapter: book/stochastic/rate, book/stochastic/clusterable.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+    init : array-like of shape (k, d) or callable
+        Common seeds, or ``init(X, rng) -> seeds`` called with each run's
+        generator (e.g. ``lambda X, g: kmeans_pp(X, 8, g)``).
+    batch_size, n_steps : int
+        As in :func:`stochastic_kmeans`.
+    n_runs : int
+    rng : int, numpy.random.Generator or None
+        Run ``i`` uses the ``i``-th generator spawned from it (seeding and sampling).
+    phi_star : float, optional
+        Reference cost of the gaps. None: each run's own ``phi*``, the cost of
+        the stationary point batch Lloyd reaches from its final centres.
+    executor : concurrent.futures.Executor, optional
+        Passed to :func:`kmbook.sweep.run_sweep`; with a process pool, a callable
+        `init` must be picklable (a module-level function, not a lambda).
+    **kwargs
+        ``learning_rate``, ``c_prime``, ``t0``, ``record_every`` of :func:`stochastic_kmeans`.
+
+    Returns
+    -------
+    RepeatedRuns
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kmbook.stochastic import repeated_runs
+    >>> X = np.array([[0.0], [0.2], [10.0], [10.2]])
+    >>> rr = repeated_runs(X, X[[0, 2]], 1, 50, 3, rng=0, learning_rate="bbs")
+    >>> rr.gaps.shape, np.round(rr.phi_star, 3).tolist()
+    ((3, 2), [0.04, 0.04, 0.04])
+    """
+    X = as_points(X, "X")
+    n_runs = check_int(n_runs, "n_runs", minimum=1)
+    if not callable(init):
+        init = as_centers(init, "init", n_features=X.shape[1], n_samples=X.shape[0])
+    kwargs = {"batch_size": batch_size, "n_steps": n_steps} | kwargs
+    out = run_sweep(_one_run, [(X, init, kwargs)] * n_runs, rng=rng, executor=executor,
+                    desc="stochastic k-means runs")
+    cost = np.array([res.cost for _, res, _ in out])
+    stationary = [sp for _, _, sp in out]
+    ref = (np.array([sp.cost for sp in stationary]) if phi_star is None
+           else np.full(n_runs, check_nonnegative(phi_star, "phi_star")))
+    return RepeatedRuns(
+        steps=out[0][1].steps, cost=cost, phi_star=ref, gaps=cost - ref[:, None],
+        seeds=np.array([s for s, _, _ in out]), centers=np.array([res.centers for _, res, _ in out]),
+        stationary=stationary,
+    )
+
+
+def log_steps(n_steps, num=40):
+    """About `num` distinct integer steps from 0 to `n_steps`, log-spaced after 1.
+
+    Examples
+    --------
+    >>> from kmbook.stochastic import log_steps
+    >>> log_steps(1000, 5).tolist()
+    [0, 1, 6, 32, 178, 1000]
+    """
+    n_steps = check_int(n_steps, "n_steps", minimum=1)
+    num = check_int(num, "num", minimum=2)
+    return np.unique(np.r_[0, np.round(np.geomspace(1, n_steps, num)).astype(np.int64)])
+
+
+def loglog_slope(steps, gap, t_min=1, t_max=None):
+    """Least-squares slope of ``log(gap)`` against ``log(t)`` for ``t_min <= t <= t_max``.
+
+    Steps with a non-positive gap are left out. A rate ``O(1/t)`` shows as
+    a slope of -1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kmbook.stochastic import loglog_slope
+    >>> t = np.arange(1, 100)
+    >>> round(loglog_slope(t, 3.0 / t), 6)
+    -1.0
+    """
+    t = np.asarray(steps, dtype=float)
+    g = np.asarray(gap, dtype=float)
+    if t.shape != g.shape or t.ndim != 1:
+        raise ValueError(f"steps and gap must be 1-D of the same length; got {t.shape} and {g.shape}.")
+    keep = (t >= max(t_min, 1e-300)) & (g > 0) & np.isfinite(g)
+    if t_max is not None:
+        keep &= t <= t_max
+    if keep.sum() < 2:
+        raise ValueError("need at least two steps with t in [t_min, t_max] and a positive gap to fit a slope.")
+    return float(np.polyfit(np.log(t[keep]), np.log(g[keep]), 1)[0])
+
+
+@dataclass(frozen=True)
+class StationaryPoint:
+    """A stationary clustering of batch k-means (Paper 2, Definitions 1-2).
+
+    Attributes
+    ----------
+    centers : ndarray of shape (k, d)
+        Means of the clusters (empty clusters keep their centre).
+    labels : ndarray of shape (n,)
+        The clustering: the Voronoi partition of `centers`, which Lloyd maps to itself.
+    cost : float
+        ``phi*``.
+    n_iter : int
+        Lloyd steps taken from the given centres.
+    counts : ndarray of shape (k,)
+        Cluster sizes.
+    boundary_gap : float
+        Smallest difference, over the points, between the squared distances
+        to the second-nearest and the nearest centre: zero when some point
+        sits on a bisector (a boundary stationary point, excluded by (A0)).
+    """
+
+    centers: np.ndarray
+    labels: np.ndarray
+    cost: float
+    n_iter: int
+    counts: np.ndarray
+    boundary_gap: float
+
+
+def _second_gap(X, C, chunk=4096):
+    if C.shape[0] == 1:
+        return float("inf")
+    gap = np.inf
+    for s in range(0, X.shape[0], chunk):
+        d2 = ((X[s:s + chunk, None, :] - C[None, :, :]) ** 2).sum(-1)
+        two = np.partition(d2, 1, axis=1)[:, :2]
+        gap = min(gap, float((two[:, 1] - two[:, 0]).min()))
+    return gap
+
+
+def stationary_point(X, centers, max_iter=1000):
+    """Run batch Lloyd from `centers` until the clustering stops changing.
+
+    Paper: Paper 2, Definitions 1-2 (stationary clusterings and points), the
+    ``phi*`` of Theorem 1 and the ``phi-hat`` of Section 4.
+    Chapter: book/stochastic/rate.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+    centers : array-like of shape (k, d)
+    max_iter : int, default=1000
+        Passed to :func:`kmbook.lloyd.lloyd`, which warns
+        (:class:`~kmbook.exceptions.ConvergenceWarning`) if it is reached.
+
+    Returns
+    -------
+    StationaryPoint
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kmbook.stochastic import stationary_point
+    >>> X = np.array([[0.0], [1.0], [10.0], [11.0]])
+    >>> sp = stationary_point(X, [[2.0], [9.0]])
+    >>> sp.centers.ravel().tolist(), sp.cost, sp.boundary_gap
+    ([0.5, 10.5], 1.0, 90.0)
+    """
+    X = as_points(X, "X")
+    res = lloyd(X, centers, max_iter=max_iter)
+    return StationaryPoint(res.centers, res.labels, res.cost, res.n_iter, res.counts,
+                           _second_gap(X, res.centers))
+
+
+def _cluster_stats(X, labels, k):
+    sizes = np.bincount(labels, minlength=k)
+    if np.any(sizes == 0):
+        raise ValueError(f"labels must use every cluster 0..{k - 1}; cluster(s) {np.flatnonzero(sizes == 0).tolist()} are empty.")
+    means = np.zeros((k, X.shape[1]))
+    np.add.at(means, labels, X)
+    means /= sizes[:, None]
+    within = np.bincount(labels, weights=((X - means[labels]) ** 2).sum(1), minlength=k)
+    return sizes, means, within
+
+
+def expected_gap(X, labels, init, batch_size, steps, learning_rate="flat", c_prime=1.0, t0=1.0):
+    """Exact ``E[phi^t - phi*]`` of stochastic k-means in the local model.
+
+    The local model assumes every sampled point is assigned to its own
+    cluster of `labels` at every step (true on data with a margin once the
+    centres are near the means), so the centres evolve independently:
+    ``phi^t - phi* = sum_r n_r ||c_r^t - mu_r||^2``. With ``p_r = n_r / n``,
+    ``q_r = 1 - (1 - p_r)^m`` (the chance that centre r receives a point),
+    ``sigma_r^2`` the mean squared distance of cluster r to its mean and
+    ``v_r^t = E||c_r^t - mu_r||^2``:
+
+    * flat rate: ``v^t = (1 - 2 eta_t q + eta_t^2 q) v^{t-1} + eta_t^2 sigma^2 E[1{nhat>0}/nhat]``,
+      ``nhat ~ Binomial(m, p_r)``;
+    * BBS rate: the centre is the running mean of all its samples, so
+      ``v^t = v^0 (1 - p_r)^{tm} + sigma^2 E[1{N>0}/N]``, ``N ~ Binomial(tm, p_r)``.
+
+    Paper: Paper 2, Theorems 1 and 3 (the local phase); our derivation.
+    Chapter: book/stochastic/rate.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+    labels : array-like of shape (n,)
+        The stationary clustering, labels ``0..k-1``, each cluster non-empty.
+    init : array-like of shape (k, d)
+        Seeds, row r matched with cluster r.
+    batch_size : int
+    steps : array-like of int
+        Step numbers ``t >= 0``.
+    learning_rate : {"flat", "bbs"}, default="flat"
+    c_prime, t0 : float
+        As in :func:`stochastic_kmeans`.
+
+    Returns
+    -------
+    ndarray of shape (len(steps),)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kmbook.stochastic import expected_gap
+    >>> X = np.array([[0.0], [2.0]])
+    >>> expected_gap(X, [0, 0], [[1.0]], 1, [0, 1], "bbs").tolist()
+    [0.0, 2.0]
+    """
+    X = as_points(X, "X")
+    labels = as_labels(labels, "labels", n_samples=X.shape[0])
+    k = int(labels.max()) + 1
+    C = as_centers(init, "init", n_features=X.shape[1])
+    if C.shape[0] != k:
+        raise ValueError(f"init must have one row per cluster of labels (k={k}); got {C.shape[0]} rows.")
+    m = check_int(batch_size, "batch_size", minimum=1)
+    steps = np.asarray(steps)
+    if steps.ndim != 1 or not np.issubdtype(steps.dtype, np.integer) or (steps.size and steps.min() < 0):
+        raise ValueError("steps must be a 1-D array of non-negative integers.")
+    if learning_rate not in ("flat", "bbs"):
+        raise ValueError(f"learning_rate must be 'flat' or 'bbs'; got {learning_rate!r}.")
+    c_prime = check_positive(c_prime, "c_prime")
+    t0 = check_nonnegative(t0, "t0")
+    sizes, means, within = _cluster_stats(X, labels, k)
+    n = X.shape[0]
+    p = sizes / n
+    sigma2 = within / sizes
+    v0 = ((C - means) ** 2).sum(1)
+    out = np.empty(steps.shape[0])
+    if learning_rate == "bbs":
+        for i, t in enumerate(steps):
+            out[i] = float((sizes * (v0 * (1 - p) ** (int(t) * m) + sigma2 * _inv_binom(int(t) * m, p))).sum())
+        return out
+    q = 1 - (1 - p) ** m
+    s = sigma2 * _inv_binom(m, p)
+    T = int(steps.max()) if steps.size else 0
+    eta = _flat_rates("flat", c_prime, t0, T)
+    v = v0.copy()
+    path = np.empty(T + 1)
+    path[0] = float((sizes * v).sum())
+    for t in range(1, T + 1):
+        e = eta[t - 1]
+        v = (1 - 2 * e * q + e * e * q) * v + e * e * s
+        path[t] = float((sizes * v).sum())
+    return path[steps]
+
+
+def _inv_binom(M, p):
+    """``E[1{N>0} / N]`` for ``N ~ Binomial(M, p_r)``, one value per entry of `p`."""
+    out = np.zeros(len(p))
+    if M == 0:
+        return out
+    for r, pr in enumerate(p):
+        mean, sd = M * pr, np.sqrt(M * pr * (1 - pr))
+        lo, hi = max(1, int(mean - 12 * sd) - 1), min(M, int(mean + 12 * sd) + 2)
+        j = np.arange(lo, hi + 1)
+        out[r] = float((stats.binom.pmf(j, M, pr) / j).sum())
+    return out
+
+
+@dataclass(frozen=True)
+class Clusterability:
+    """The quantities behind (B1)-(B3) of Paper 2 for one partition (see :func:`clusterability`)."""
+
+    sizes: np.ndarray
+    means: np.ndarray
+    cost: float
+    delta: np.ndarray = field(repr=False)
+    scale: np.ndarray = field(repr=False)
+    margin: np.ndarray = field(repr=False)
+    separation: float
+    margin_min: float
+    margin_ratio: float
+    p_min: float
+
+    @property
+    def voronoi_consistent(self):
+        """True when every point is strictly closer to its own mean than to any other (all margins > 0)."""
+        return bool(self.margin_min > 0)
+
+
+def clusterability(X, labels):
+    """Mean separation, margins and balance of a partition: (B1)-(B3) of Paper 2.
+
+    For clusters ``A_r`` with sizes ``n_r``, means ``mu_r`` and k-means cost
+    ``phi = sum_r sum_{x in A_r} ||x - mu_r||^2``:
+
+    * (B1) separation: ``Delta_rs = ||mu_r - mu_s||`` against the scale
+      ``sqrt(phi) (1/sqrt(n_r) + 1/sqrt(n_s))``; ``separation`` is the
+      smallest ratio, i.e. the largest ``f`` with ``Delta_rs >= f * scale_rs``
+      for every pair;
+    * (B2) margin: project each point of ``A_r`` and ``A_s`` on the line
+      through ``mu_r, mu_s``; the margin ``Delta-bar_rs`` is the smallest
+      value of ``||x-bar - mu_other|| - ||x-bar - mu_own||`` (twice the
+      distance to the bisector, capped at ``Delta_rs``), negative when a
+      point lies on the wrong side; ``margin_min`` is its minimum over pairs
+      and ``margin_ratio`` the minimum of ``Delta-bar_rs / Delta_rs``;
+    * (B3) balance: ``p_min = min_r n_r / n``.
+
+    The exact constants of (B1)-(B3) are lost from our copy of the paper;
+    these are the scale-free quantities the assumptions bound (see the chapter).
+
+    Paper: Paper 2, assumptions (B1)-(B3) of Theorem 2 (reconstructed).
+    Chapter: book/stochastic/clusterable.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+    labels : array-like of shape (n,)
+        Labels ``0..k-1`` with ``k >= 2`` non-empty clusters.
+
+    Returns
+    -------
+    Clusterability
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kmbook.stochastic import clusterability
+    >>> X = np.array([[0.0], [2.0], [10.0], [12.0]])
+    >>> cl = clusterability(X, [0, 0, 1, 1])
+    >>> float(cl.delta[0, 1]), cl.margin_min, cl.p_min, cl.voronoi_consistent
+    (10.0, 8.0, 0.5, True)
+    """
+    X = as_points(X, "X")
+    labels = as_labels(labels, "labels", n_samples=X.shape[0])
+    k = int(labels.max()) + 1
+    if k < 2:
+        raise ValueError("labels must name at least two clusters to measure separation.")
+    sizes, means, within = _cluster_stats(X, labels, k)
+    cost = float(within.sum())
+    diff = means[None, :, :] - means[:, None, :]          # diff[r, s] = mu_s - mu_r
+    delta = np.sqrt((diff ** 2).sum(-1))
+    inv = 1 / np.sqrt(sizes)
+    scale = np.sqrt(cost) * (inv[:, None] + inv[None, :])
+    margin = np.full((k, k), np.inf)
+    for r in range(k):
+        P = X[labels == r]
+        for s in range(k):
+            if s == r:
+                continue
+            u = diff[r, s] / delta[r, s] if delta[r, s] > 0 else np.zeros(X.shape[1])
+            # signed distance of the points of A_r to the bisector, positive on mu_r's side
+            own = (means[r] + means[s]) / 2 @ u - P @ u
+            worst = float(np.minimum(2 * own, delta[r, s]).min())
+            margin[r, s] = min(margin[r, s], worst)
+            margin[s, r] = min(margin[s, r], worst)
+    off = ~np.eye(k, dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(delta > 0, margin / delta, -np.inf)
+    np.fill_diagonal(delta, 0.0)
+    np.fill_diagonal(margin, np.nan)
+    return Clusterability(
+        sizes=sizes, means=means, cost=cost, delta=delta, scale=scale, margin=margin,
+        separation=float((delta / scale)[off].min()), margin_min=float(margin[off].min()),
+        margin_ratio=float(ratio[off].min()), p_min=float(sizes.min() / X.shape[0]),
+    )
