@@ -64,8 +64,11 @@ notebooks: $(STAMP)
 	      --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600 "$$nb" || exit 1; \
 	done
 
+# Speed against the peers, measured in the same run (results in benchmarks/results/).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_lloyd.py
+	$(BIN)/python benchmarks/bench_minibatch.py
+	$(BIN)/python benchmarks/bench_sdp.py
 
 clean:
 	rm -rf _build
