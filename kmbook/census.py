@@ -24,6 +24,7 @@ import numpy as np
 from scipy.spatial.distance import pdist
 from scipy.special import gammaln
 
+from ._fitting import loglog_fit
 from ._validation import as_centers, as_generator, check_int, check_positive
 from .lloyd import lloyd
 from .models import BallMixture, GaussianMixture
@@ -546,11 +547,7 @@ def fit_loglog(x, y):
     y = np.asarray(y, dtype=float).ravel()
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same length; got {x.size} and {y.size}.")
-    ok = np.isfinite(x) & np.isfinite(y) & (x > 0) & (y > 0)
-    if ok.sum() < 2:
-        raise ValueError("fit_loglog needs at least two positive, finite (x, y) pairs.")
-    slope, intercept = np.polyfit(np.log(x[ok]), np.log(y[ok]), 1)
-    return float(slope), float(intercept)
+    return loglog_fit(x, y, error="fit_loglog needs at least two positive, finite (x, y) pairs.")
 
 
 def format_table(rows, columns, digits=3):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from ._fitting import loglog_fit
 from . import _lloyd_kernels as _lk
 from . import _stochastic_kernels as _sk
 from ._validation import (
@@ -369,12 +370,9 @@ def loglog_slope(steps, gap, t_min=1, t_max=None):
     g = np.asarray(gap, dtype=float)
     if t.shape != g.shape or t.ndim != 1:
         raise ValueError(f"steps and gap must be 1-D of the same length; got {t.shape} and {g.shape}.")
-    keep = (t >= max(t_min, 1e-300)) & (g > 0) & np.isfinite(g)
-    if t_max is not None:
-        keep &= t <= t_max
-    if keep.sum() < 2:
-        raise ValueError("need at least two steps with t in [t_min, t_max] and a positive gap to fit a slope.")
-    return float(np.polyfit(np.log(t[keep]), np.log(g[keep]), 1)[0])
+    in_range = t >= t_min if t_max is None else (t >= t_min) & (t <= t_max)
+    return loglog_fit(t, g, keep=in_range,
+                      error="need at least two steps with t in [t_min, t_max] and a positive gap to fit a slope.")[0]
 
 
 @dataclass(frozen=True)
