@@ -12,9 +12,10 @@ the reported minimum squared distance is then recomputed exactly as
 ``||x - c_label||^2`` so costs carry no cancellation error.
 """
 
-import numba
 import numpy as np
 from numba import njit, prange
+
+from ._threads import numba_threads
 
 _CHUNK = 256      # rows per BLAS call
 _MAX_BLOCKS = 64  # fixed reduction blocks, so results do not depend on thread count
@@ -28,12 +29,8 @@ def _run(kernel, work, *args):
     """Call a parallel kernel, on a single thread when `work` is small."""
     if work >= PARALLEL_MIN_WORK:
         return kernel(*args)
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)
-    try:
+    with numba_threads(1):
         return kernel(*args)
-    finally:
-        numba.set_num_threads(threads)
 
 
 def assign_accumulate(X, C, labels, mindist, sums, counts, want_dist=True):

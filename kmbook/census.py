@@ -15,16 +15,15 @@ every limit with :func:`kmbook.structure.associate`. Tasks run through
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
 
-import numba
 import numpy as np
 from scipy.spatial.distance import pdist
 from scipy.special import gammaln
 
 from ._fitting import loglog_fit
+from ._threads import numba_threads
 from ._validation import as_centers, as_generator, check_int, check_positive
 from .lloyd import lloyd
 from .models import BallMixture, GaussianMixture
@@ -255,21 +254,6 @@ def coverage_probability(sizes, k):
     return float(hits / math.comb(n, k))
 
 
-@contextlib.contextmanager
-def _numba_threads(n):
-    """Run the numba kernels on `n` threads inside the block (restored after).
-
-    Census tasks run many small Lloyd problems; one thread per task avoids
-    oversubscription when tasks themselves run in parallel processes.
-    """
-    old = numba.get_num_threads()
-    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(old)
-
-
 def census_task(task, rng):
     """Run Lloyd from ``task["n_starts"]`` seeds on one random mixture and classify every limit.
 
@@ -321,7 +305,7 @@ def census_task(task, rng):
     layout_rng = t["layout"] if t["layout"] is not None else gen
     T = random_layout(t["k_star"], t["d"], layout_rng)
     model = make_model(t["model"], T, t["eta_min"], t["k"])
-    with _numba_threads(t["threads"]):
+    with numba_threads(t["threads"]):
         X, labels = balanced_sample(model, t["n"], gen)
         out = dict(t, eta_max=float(model.eta(t["k"]).eta_max), delta_max=float(model.delta_max))
         return _run_starts(out, X, labels, T, t, gen)
@@ -368,7 +352,7 @@ def benchmark_task(task, rng):
     t.setdefault("k", data.k)
     t = _check_common(t)
     gen = as_generator(rng)
-    with _numba_threads(t["threads"]):
+    with numba_threads(t["threads"]):
         out = dict(t, eta_max=math.nan, delta_max=float(pdist(data.centers).max()))
         return _run_starts(out, data.X, data.labels, np.array(data.centers), t, gen)
 
