@@ -102,7 +102,6 @@ def kmbook_kernel(X, seeds, idx, parallel=None):
 
 
 def measure(X, seeds, m, steps, idx, repeat, seed):
-    n = X.shape[0]
     mbk = MiniBatchKMeans(seeds.shape[0], init=seeds, n_init=1, batch_size=m, reassignment_ratio=0.0,
                           max_iter=1, compute_labels=False, tol=0.0, max_no_improvement=None,
                           random_state=seed)

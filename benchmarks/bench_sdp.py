@@ -100,7 +100,8 @@ def main():
     out = Path(__file__).resolve().parent / "results" / "sdp.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\n{'N':>3s} {'kind':7s} {'relaxation':12s} {'setting':22s} {'speed vs Clarabel':>17s} {'max|Z-Zref|':>11s} {'verified':>8s}")
+    print(f"\n{'N':>3s} {'kind':7s} {'relaxation':12s} {'setting':22s} {'speed vs Clarabel':>17s} "
+          f"{'max|Z-Zref|':>11s} {'verified':>8s}")
     for r in rows:
         print(f"{r['N']:3d} {r['kind']:7s} {r['relaxation']:12s} {r['setting']:22s} {r['speedup_vs_clarabel']:17.1f}"
               f" {r['z_error']:11.1e} {str(r['verified']):>8s}")

@@ -16,7 +16,8 @@ def cluster_stats(X, labels, k):
     """Sizes, means and within-cluster sums of squares of clusters ``0..k-1`` (all non-empty)."""
     sizes = np.bincount(labels, minlength=k)
     if np.any(sizes == 0):
-        raise ValueError(f"labels must use every cluster 0..{k - 1}; cluster(s) {np.flatnonzero(sizes == 0).tolist()} are empty.")
+        empty = np.flatnonzero(sizes == 0).tolist()
+        raise ValueError(f"labels must use every cluster 0..{k - 1}; cluster(s) {empty} are empty.")
     means = np.zeros((k, X.shape[1]))
     np.add.at(means, labels, X)
     means /= sizes[:, None]

@@ -116,4 +116,5 @@ def best_partition(X, k, balanced=False):
         cost += np.einsum("pi,ij,pj->p", M, D, M) / (2 * M.sum(axis=1))
     order = np.argsort(cost, kind="stable")
     second = float(cost[order[1]]) if cost.size > 1 else float("inf")
-    return BestPartition(cost=float(cost[order[0]]), labels=L[order[0]], second_cost=second, n_partitions=int(L.shape[0]))
+    return BestPartition(cost=float(cost[order[0]]), labels=L[order[0]], second_cost=second,
+                         n_partitions=int(L.shape[0]))

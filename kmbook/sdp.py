@@ -167,7 +167,8 @@ def _choose_solver(solver, solver_options, n_points):
     elif isinstance(solver_options, dict):
         options = dict(solver_options)
     else:
-        raise TypeError(f"solver_options must be a dict of solver keyword arguments or None; got {type(solver_options).__name__}.")
+        raise TypeError("solver_options must be a dict of solver keyword arguments or None; "
+                        f"got {type(solver_options).__name__}.")
     return solver, options
 
 
@@ -214,7 +215,8 @@ def _solve(X, k, relaxation, solver, solver_options, residual_tol):
     Zv = (Z.value + Z.value.T) / 2
     residuals = feasibility_residuals(Zv, k, relaxation)
     key = "trace" if relaxation == "peng_wei" else "diagonal"
-    duals_s = {"psd": psd.dual_value, "nonnegative": nonneg.dual_value, "row_sums": rows.dual_value, key: last.dual_value}
+    duals_s = {"psd": psd.dual_value, "nonnegative": nonneg.dual_value, "row_sums": rows.dual_value,
+               key: last.dual_value}
     kkt = _kkt(Ds, Zv, k, duals_s, key)
     result = SDPResult(
         Z=Zv, value=float(np.sum(D * Zv)) / 2, status=status, solve_time=elapsed, solver=solver,

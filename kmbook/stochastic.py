@@ -108,7 +108,8 @@ def _record_steps(record_every, n_steps):
     if steps.ndim != 1 or not np.issubdtype(steps.dtype, np.integer):
         raise TypeError("record_every must be None, a positive int, or a 1-D array of integer step numbers.")
     if steps.min() < 0 or steps.max() > n_steps:
-        raise ValueError(f"record_every step numbers must lie in [0, n_steps={n_steps}]; got {steps.min()}..{steps.max()}.")
+        raise ValueError(f"record_every step numbers must lie in [0, n_steps={n_steps}]; "
+                         f"got {steps.min()}..{steps.max()}.")
     return np.unique(steps).astype(np.int64)
 
 

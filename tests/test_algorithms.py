@@ -67,7 +67,9 @@ def test_valley_ratio_closed_forms():
     halves = (P(a / 4) - P(-a / 4)) / (P(a + a / 4) - P(a - a / 4))
     assert halves == pytest.approx(1.37, abs=0.005)
     assert A._valley_ratio(X, np.array([-a, 0.0]), np.array([a, 0.0])) == pytest.approx(halves, abs=0.02)
-    two = lambda D: 2 * (P(5 * D / 8) - P(3 * D / 8)) / ((2 * P(D / 8) - 1) + (P(-7 * D / 8) - P(-9 * D / 8)))
+    def two(D):
+        return 2 * (P(5 * D / 8) - P(3 * D / 8)) / ((2 * P(D / 8) - 1) + (P(-7 * D / 8) - P(-9 * D / 8)))
+
     assert two(2.24) == pytest.approx(1.0, abs=0.002)
     for delta in (2.0, 2.24, 3.0, 4.0):
         Y = np.vstack([rng.normal([0.0, 0.0], 1.0, (200_000, 2)), rng.normal([delta, 0.0], 1.0, (200_000, 2))])
@@ -94,7 +96,8 @@ def test_prune_keeps_separate_clusters_and_ward_reaches_n_clusters():
     assert len(prune(X, T).centers) == 3                        # nothing to prune at the truth
     fit = lloyd(X, X[rng.choice(len(X), 9, replace=False)], max_iter=1000)
     ward = prune(X, fit.centers, n_clusters=3)
-    assert len(ward.centers) == 3 and sorted(i for m in ward.members for i in m) + list(ward.dropped) == sorted(range(9))
+    assert len(ward.centers) == 3
+    assert sorted(i for m in ward.members for i in m) + list(ward.dropped) == sorted(range(9))
     assert centroid_index(lloyd(X, ward.centers).centers, T) == 0
 
 

@@ -7,7 +7,9 @@ from partition_oracle import balanced, kmeans_costs, partitions
 from kmbook.oracles import best_partition
 
 
-@pytest.mark.parametrize("n_points,k,balanced_only", [(12, 3, False), (12, 3, True), (9, 3, False), (8, 4, True), (10, 2, False)])
+@pytest.mark.parametrize(
+    "n_points,k,balanced_only", [(12, 3, False), (12, 3, True), (9, 3, False), (8, 4, True), (10, 2, False)]
+)
 def test_best_partition_matches_the_oracle(n_points, k, balanced_only):
     X = np.random.default_rng(n_points * k).normal(size=(n_points, 2))
     L = partitions(n_points, k)

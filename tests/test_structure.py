@@ -113,8 +113,10 @@ def test_permuted_fitted_and_true_centres():
         perm = associate(beta[pf], T[pt], X=X, labels=inv_t[labels])
         assert perm.signature == base.signature
         # the groups are the same sets once indices are mapped back
-        as_sets = lambda a, fmap, tmap: sorted(
-            (tuple(sorted(fmap[i] for i in g.fitted)), tuple(sorted(tmap[s] for s in g.true))) for g in a.groups)
+        def as_sets(a, fmap, tmap):
+            return sorted(
+                (tuple(sorted(fmap[i] for i in g.fitted)), tuple(sorted(tmap[s] for s in g.true))) for g in a.groups)
+
         assert as_sets(perm, pf, pt) == as_sets(base, np.arange(4), np.arange(4))
         np.testing.assert_allclose(perm.shares, base.shares[pf][:, pt])
 

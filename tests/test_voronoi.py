@@ -22,13 +22,19 @@ def test_exact_1d_shares_against_quadrature(kind):
     c = beta[:, 0]
     for s, mu in enumerate(T[:, 0]):
         if kind == "ball":
-            dens = lambda x: (abs(x - mu) <= 0.7) / 1.4
+            def dens(x, mu=mu):
+                return (abs(x - mu) <= 0.7) / 1.4
+
             lo, hi = mu - 0.7, mu + 0.7
         else:
-            dens = lambda x: norm.pdf(x, mu, 0.8)
+            def dens(x, mu=mu):
+                return norm.pdf(x, mu, 0.8)
+
             lo, hi = mu - 12, mu + 12
         for i in range(5):
-            owner = lambda x: int(np.argmin(np.abs(x - c)))   # ties to the lowest index
+            def owner(x):
+                return int(np.argmin(np.abs(x - c)))   # ties to the lowest index
+
             val = integrate.quad(lambda x: dens(x) * (owner(x) == i), lo, hi, points=[(c[1] + c[3]) / 2,
                                  (c[0] + c[1]) / 2, (c[3] + c[4]) / 2], limit=200)[0]
             assert shares[i, s] == pytest.approx(val, abs=1e-7)
