@@ -43,7 +43,7 @@ from .seeding import kmeans_pp
 from .stochastic import stochastic_kmeans
 from .structure import associate
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place the version is written (pyproject.toml reads it)
 
 __all__ = [
     "BallMixture",

@@ -58,6 +58,7 @@ def test_centroid_index_rejects_bad_input():
         centroid_index([[np.inf]], [[0.0]])
 
 
+@pytest.mark.slow
 def test_valley_ratio_closed_forms():
     """The slab-count ratios documented in prune: 1.37 for a split Gaussian, the formula for two."""
     P = norm.cdf
@@ -111,6 +112,7 @@ def test_prune_rejects_bad_input():
         prune(X, [[0.0, 0.0]], n_clusters=0)
 
 
+@pytest.mark.slow
 def test_coverage_probability_against_inclusion_exclusion_and_simulation():
     sizes = [3, 5, 2, 7]
     n = sum(sizes)

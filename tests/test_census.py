@@ -66,6 +66,7 @@ def test_make_model_rejects_bad_input():
         make_model("ball", [[0.0], [1.0]], 1.5, 2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("d", [1, 2, 3, 5])
 def test_split_offset_matches_the_half_ball_centroid(d):
     """Centroid of a half ball: r Gamma(d/2+1) / (sqrt(pi) Gamma(d/2+3/2)); half Gaussian: sigma sqrt(2/pi)."""
@@ -81,6 +82,7 @@ def test_split_offset_matches_the_half_ball_centroid(d):
         split_offset("cube", d)
 
 
+@pytest.mark.slow
 def test_lloyd_split_of_one_ball_sits_at_the_half_ball_centroid():
     m = BallMixture([[0.0, 0.0]], radius=2.0)
     X, _ = balanced_sample(m, 100_000, rng=5)

@@ -141,6 +141,7 @@ def test_certify_never_certifies_a_non_unique_optimum(n_points, k, seed):
     assert certified > 0  # the oracle was actually exercised
 
 
+@pytest.mark.slow
 def test_certify_is_linear_time_on_a_large_input():
     # 600 000 points: any N x N object would need terabytes
     rng = np.random.default_rng(3)

@@ -250,8 +250,14 @@ def test_badly_scaled_data_is_flagged():
 
 
 def test_no_stray_warnings_on_a_routine_solve():
-    X, _ = _blobs(np.random.default_rng(6), [4, 4, 4])
+    X, lab = _blobs(np.random.default_rng(6), [4, 4, 4])
+    D = ((X[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+    truth_cost = sum(D[np.ix_(lab == a, lab == a)].sum() / (2 * 4) for a in range(3))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        sdp.peng_wei(X, 3)
-        sdp.amini_levina(X, 3)
+        results = [sdp.peng_wei(X, 3), sdp.amini_levina(X, 3)]
+    for res in results:
+        # a clean solve is verified a posteriori, and a relaxation's value is a lower bound
+        # on the cost of every feasible partition, the balanced ground truth included
+        assert res.verified and res.status == "optimal"
+        assert res.value <= truth_cost * (1 + 1e-6)

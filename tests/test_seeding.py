@@ -20,6 +20,7 @@ def test_uniform_draws_distinct_rows_reproducibly():
     np.testing.assert_array_equal(C, uniform(X, 7, rng=3))
 
 
+@pytest.mark.slow
 def test_uniform_is_uniform_over_rows():
     counts = np.zeros(5)
     gen = np.random.default_rng(0)
@@ -28,6 +29,7 @@ def test_uniform_is_uniform_over_rows():
     np.testing.assert_allclose(counts / 20_000, 0.4, atol=0.02)
 
 
+@pytest.mark.slow
 def test_kmeans_pp_second_centre_follows_d2_sampling():
     """Given the first centre, the second is drawn with probability proportional to D^2."""
     gen = np.random.default_rng(1)

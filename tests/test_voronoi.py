@@ -41,6 +41,7 @@ def test_exact_1d_shares_against_quadrature(kind):
     assert np.all(shares[2] == 0)                               # the duplicate owns a null set
 
 
+@pytest.mark.slow
 def test_monte_carlo_shares_agree_with_a_labelled_sample():
     model = GaussianMixture([[0.0, 0.0], [3.0, 0.0], [0.0, 3.0]], sigma=1.0)
     beta = np.array([[0.2, 0.1], [2.5, 0.5], [0.5, 2.0]])
