@@ -156,6 +156,17 @@ class SDPResult:
         return max(self.max_residual, max(self.kkt.values())) <= self.residual_tol
 
 
+def _import_cvxpy():
+    try:
+        import cvxpy
+    except ImportError as err:
+        raise ImportError(
+            "kmbook.sdp solves the relaxations with cvxpy, which is not installed. "
+            "Install the convex extra: pip install kmbook[sdp] (cvxpy, clarabel and scs)."
+        ) from err
+    return cvxpy
+
+
 def _choose_solver(solver, solver_options, n_points):
     if solver is None:
         solver = "CLARABEL" if n_points <= CLARABEL_MAX_N else "SCS"
@@ -173,7 +184,7 @@ def _choose_solver(solver, solver_options, n_points):
 
 
 def _solve(X, k, relaxation, solver, solver_options, residual_tol):
-    import cvxpy as cp  # imported lazily: cvxpy is slow to import
+    cp = _import_cvxpy()  # imported lazily: cvxpy is slow to import
 
     D = distance_matrix(X)
     n_points = D.shape[0]

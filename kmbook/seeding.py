@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.cluster.hierarchy import linkage
 
+from ._unionfind import UnionFind
 from ._validation import as_generator, as_points, check_int, check_n_clusters
 
 __all__ = ["uniform", "kmeans_pp", "buckshot"]
@@ -161,21 +162,14 @@ def buckshot(X, k, sample_size, rng, *, replace=True, return_sample=False):
     if n_distinct < k:
         raise ValueError(f"the sample holds only {n_distinct} distinct points, fewer than k={k}; "
                          "increase sample_size.")
-    parent = np.arange(2 * sample_size - 1)
-
-    def find(a):
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
+    # merge tree of single linkage: node sample_size + step joins the two nodes of that step
+    sets = UnionFind(2 * sample_size - 1)
     if sample_size > 1:
         Z = linkage(S, method="single")
         for step in range(sample_size - k):
-            a, b = int(Z[step, 0]), int(Z[step, 1])
-            parent[find(a)] = sample_size + step
-            parent[find(b)] = sample_size + step
-    roots = np.array([find(i) for i in range(sample_size)])
+            sets.union(int(Z[step, 0]), sample_size + step)
+            sets.union(int(Z[step, 1]), sample_size + step)
+    roots = np.array([sets.find(i) for i in range(sample_size)])
     _, first, comp = np.unique(roots, return_index=True, return_inverse=True)
     order = np.argsort(np.argsort(first))  # number components by their first sample point
     comp = order[comp]

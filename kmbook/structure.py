@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial.distance import cdist, pdist
 
+from ._unionfind import UnionFind
 from ._validation import as_truth, check_fraction, check_positive
 from .algorithms import PruneResult as PruneResult
 from .algorithms import centroid_index as centroid_index
@@ -168,22 +169,6 @@ class Association:
         return self.signature
 
 
-class _UnionFind:
-    def __init__(self, n):
-        self.parent = list(range(n))
-
-    def find(self, a):
-        while self.parent[a] != a:
-            self.parent[a] = self.parent[self.parent[a]]
-            a = self.parent[a]
-        return a
-
-    def union(self, a, b):
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _edges(shares, share):
     """Links (i, s) between fitted centre i and true cluster s (see :func:`associate`)."""
     k, k_star = shares.shape
@@ -324,7 +309,7 @@ def associate(centers, true_centers, model=None, X=None, *, labels=None, tol=0.2
     delta_min, delta_max = (float(delta.min()), float(delta.max())) if k_star > 1 else (math.inf, math.inf)
 
     links = _edges(shares, share)
-    uf = _UnionFind(k + k_star)
+    uf = UnionFind(k + k_star)
     for i, s in zip(*np.nonzero(links)):
         uf.union(int(i), k + int(s))
     comps = {}

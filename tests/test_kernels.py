@@ -8,6 +8,7 @@ from hypothesis.extra.numpy import arrays
 
 from kmbook import _lloyd_kernels as kern
 from kmbook import _stochastic_kernels as sk
+from kmbook import _threads
 from kmbook.models import GaussianMixture
 
 
@@ -34,7 +35,7 @@ def test_lloyd_kernel_matches_numpy_twin(X, k, seed):
 def test_kernel_is_deterministic_across_thread_counts(monkeypatch):
     import numba
 
-    monkeypatch.setattr(kern, "PARALLEL_MIN_WORK", 0)  # force the parallel path
+    monkeypatch.setattr(_threads, "PARALLEL_MIN_WORK", 0)  # force the parallel path
     X, _ = GaussianMixture(np.eye(5) * 6, 1.0).sample(40_000, rng=0)
     C = X[:7].copy()
     ref = kern.assign(X, C)
@@ -46,7 +47,7 @@ def test_kernel_is_deterministic_across_thread_counts(monkeypatch):
         numba.set_num_threads(old)
     for a, b in zip(ref, single):
         np.testing.assert_array_equal(a, b)
-    monkeypatch.setattr(kern, "PARALLEL_MIN_WORK", 10**18)  # and the single-thread path
+    monkeypatch.setattr(_threads, "PARALLEL_MIN_WORK", 10**18)  # and the single-thread path
     for a, b in zip(ref, kern.assign(X, C)):
         np.testing.assert_array_equal(a, b)
 

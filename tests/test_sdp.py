@@ -261,3 +261,12 @@ def test_no_stray_warnings_on_a_routine_solve():
         # on the cost of every feasible partition, the balanced ground truth included
         assert res.verified and res.status == "optimal"
         assert res.value <= truth_cost * (1 + 1e-6)
+
+
+def test_missing_cvxpy_says_how_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "cvxpy", None)  # makes `import cvxpy` raise ImportError
+    X, _ = _blobs(np.random.default_rng(0), [3, 3])
+    with pytest.raises(ImportError, match=r"pip install kmbook\[sdp\]"):
+        sdp.peng_wei(X, 2)
