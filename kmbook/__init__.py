@@ -28,35 +28,72 @@ Private modules (``kmbook._*``) hold the shared building blocks: argument
 checks, numba kernels, the exact and quasi-Monte Carlo population engines and
 the cluster geometry.
 
-The names below are re-exported for convenience; the Paper 3 modules are not
-imported here, so ``import kmbook`` does not load cvxpy.
+Every public name of these modules is also an attribute of the package
+(``kmbook.associate``, ``kmbook.peng_wei``, ...), imported on first use, so
+``import kmbook`` stays fast and loads neither matplotlib nor cvxpy. The
+exceptions are the functions named like their module, :func:`kmbook.lloyd.lloyd`
+(``kmbook.lloyd`` is the function, as it always was) and
+:func:`kmbook.clusterability.clusterability` (``kmbook.clusterability`` is the
+module).
 """
 
-from .algorithms import centroid_index
-from .data import load
+import importlib
+
 from .exceptions import ConvergenceWarning
-from .lloyd import LloydResult, lloyd
-from .models import BallMixture, GaussianMixture
-from .objective import kmeans_cost
-from .population import population_cost, population_lloyd
-from .seeding import kmeans_pp
-from .stochastic import stochastic_kmeans
-from .structure import associate
+from .lloyd import lloyd
 
 __version__ = "0.1.0"  # the one place the version is written (pyproject.toml reads it)
 
-__all__ = [
-    "BallMixture",
-    "GaussianMixture",
-    "kmeans_cost",
-    "population_cost",
-    "lloyd",
-    "population_lloyd",
-    "LloydResult",
-    "kmeans_pp",
-    "stochastic_kmeans",
-    "associate",
-    "centroid_index",
-    "load",
-    "ConvergenceWarning",
-]
+#: Home module of every public name, in the order of the book.
+_HOMES = {
+    "models": ("SNR", "BallMixture", "GaussianMixture", "balanced_sample",),
+    "objective": ("kmeans_cost", "kmeans_gradient", "directional_derivative", "centers_of_mass",),
+    "voronoi": ("voronoi_labels", "voronoi_cells", "voronoi_shares",),
+    "population": ("population_cost", "population_gradient", "population_hessian", "PopulationLloydResult",
+        "population_lloyd",),
+    "critical_points": ("CriticalPoint", "classify_critical_point",),
+    "lloyd": ("LloydResult",),
+    "seeding": ("uniform", "kmeans_pp", "buckshot",),
+    "data": ("Dataset", "available", "load", "DATA_DIR",),
+    "sweep": ("progress_enabled", "run_sweep",),
+    "exceptions": ("ConvergenceWarning",),
+    "structure": ("KINDS", "Group", "Association", "associate", "figure1_setup",),
+    "algorithms": ("centroid_index", "coverage_probability", "PruneResult", "prune",),
+    "census": ("random_layout", "make_model", "split_offset", "census_task", "benchmark_task", "census_grid",
+        "run_census", "summarize",),
+    "stochastic": ("StochasticResult", "stochastic_kmeans", "RepeatedRuns", "repeated_runs", "log_steps",),
+    "rate": ("loglog_slope", "StationaryPoint", "stationary_point", "expected_gap",),
+    "clusterability": ("Clusterability",),
+    "partitions": ("distance_matrix", "membership_matrix", "exactness_error", "is_exact",
+        "feasibility_residuals",),
+    "oracles": ("BestPartition", "best_partition",),
+    "sdp": ("SDPResult", "SDPSolveError", "peng_wei", "amini_levina", "round_solution", "CLARABEL_MAX_N",
+        "SCS_DEFAULT_OPTIONS",),
+    "certificates": ("DualCertificate", "dual_certificate",),
+    "proximity": ("ProximityResult", "Certificate", "pw_proximity", "al_proximity", "certify", "threshold_scale",
+        "scale_separation",),
+    "geometries": ("LAYOUTS", "centers", "sphere_points", "section5_data", "far_cluster_data",),
+    "recovery": ("RecoveryThreshold", "recovery_threshold", "recovery_grid", "section5_thresholds",),
+    "report": ("fit_loglog", "format_table",),
+    "plotting": ("PALETTE", "use_style", "color", "plot_voronoi", "plot_points", "plot_trajectory",
+        "plot_line_model", "plot_cost_contours", "plot_kind_map", "plot_association", "plot_figure1",
+        "plot_curves", "plot_error_scaling", "plot_partition_matrix", "plot_proximity", "plot_recovery_region",
+        "plot_threshold_curves", "plot_loglog_gap",),
+}
+
+_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+__all__ = ["lloyd", "ConvergenceWarning"] + [name for name in _MODULE_OF if name not in ("lloyd", "ConvergenceWarning")]
+
+
+def __getattr__(name):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kmbook' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
