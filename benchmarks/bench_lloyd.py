@@ -16,19 +16,14 @@ Writes benchmarks/results/lloyd.json.
 """
 
 import argparse
-import json
-import os
-import platform
 import statistics
 import time
 import warnings
-from pathlib import Path
 
 import numba
 import numpy as np
-import sklearn
+from _common import environment, write_result
 from sklearn.cluster import KMeans
-from threadpoolctl import threadpool_info
 
 from kmbook.exceptions import ConvergenceWarning
 from kmbook.lloyd import lloyd
@@ -88,15 +83,9 @@ def main():
         "per_iteration_s": {"kmbook": per_ours, "sklearn": per_theirs},
         "ratio_call_sklearn_over_kmbook": med["theirs1"] / med["ours1"],
         "ratio_per_iteration_sklearn_over_kmbook": per_theirs / per_ours,
-        "numba_threads": numba.get_num_threads(),
-        "cpu_count": os.cpu_count(),
-        "blas": [{k: i.get(k) for k in ("internal_api", "num_threads", "version")} for i in threadpool_info()],
-        "versions": {"numpy": np.__version__, "numba": numba.__version__, "sklearn": sklearn.__version__,
-                     "python": platform.python_version()},
+        "environment": environment("scikit-learn"),
     }
-    out = Path(__file__).resolve().parent / "results" / "lloyd.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    out = write_result(result, "lloyd")
     print(f"Lloyd on n={args.n}, d={args.d}, k={args.k} ({numba.get_num_threads()} numba threads)")
     print(f"{'':24s}{'kmbook':>10s}{'sklearn':>10s}{'sklearn/kmbook':>16s}")
     ratio_call, ratio_iter = result["ratio_call_sklearn_over_kmbook"], result["ratio_per_iteration_sklearn_over_kmbook"]

@@ -44,15 +44,13 @@ Usage: ``python benchmarks/bench_minibatch.py [--n 1000000] [--steps 0] [--repea
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import time
 from pathlib import Path
 
 import numba
 import numpy as np
 import sklearn
+from _common import environment, write_result
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.cluster._kmeans import _mini_batch_step
 from threadpoolctl import threadpool_limits
@@ -179,13 +177,10 @@ def main(argv=None):
         "agreement_max_abs_diff": agreement,
         "agreement_ok": agreement["kmbook_vs_numpy_reference"] <= 1e-10,
         "timings": threads,
-        "machine": {"cpu_count": os.cpu_count(), "load_average_at_end": [round(v, 2) for v in os.getloadavg()],
-                    "python": platform.python_version(), "numpy": np.__version__, "numba": numba.__version__,
-                    "scikit_learn": sklearn.__version__},
+        "environment": environment("scikit-learn"),
         "note": "The machine may be shared; ratios are measured in the same run. See the module docstring.",
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    write_result(result, path=args.out)
 
     print(f"n={args.n} d={args.d} k={args.k} m={args.m} steps={steps}  (samples per second, best of {args.repeat})")
     print(f"{'threads':>10s} {'kmbook':>11s} {'sklearn fit':>12s} {'ratio':>6s} {'kmbook kernel':>14s} "

@@ -16,20 +16,16 @@ linear objective and replace "Z is a membership matrix" by convex constraints:
 Every result reports ``value = <D, Z> / 2`` on the k-means scale, so it can be
 compared directly with :func:`kmbook.objective.kmeans_cost`.
 
-Solvers. The reference formulation is cvxpy's; ``solver=None`` picks by size. Accuracy and
-speed were measured with ``benchmarks/bench_sdp.py`` against Clarabel at tolerances 1e-10, on
-three-cluster instances whose solution is a partition matrix ("exact") or fractional
-("inexact"), N = 21, 42, 60 (results in ``benchmarks/results/sdp.json``; 2 shared cores):
+Solvers. The reference formulation is cvxpy's; ``solver=None`` picks by size:
 
-* ``N <= 40``: Clarabel (interior point) at its defaults. Entries of ``Z`` within 1e-6 of the
-  reference, value within 2e-8 (relative), constraint residuals below 1e-8. Its cost grows
-  steeply with N because of the N^2 entrywise constraints: 0.03–0.09 s at N = 21, 1–5 s at
-  N = 42, 5–13 s at N = 60.
+* ``N <= 40``: Clarabel (interior point) at its defaults: the most accurate, but its cost
+  grows steeply with N because of the N^2 entrywise constraints;
 * ``N > 40``: SCS (operator splitting) with ``eps_abs = eps_rel = 1e-6``
-  (:data:`SCS_DEFAULT_OPTIONS`). Exact instances: entries within 5e-8. Inexact ones: entries
-  within 4e-5, value within 6e-6, residuals below 5e-6. 3 to 30 times faster than Clarabel at
-  N = 42–60. SCS at its own default ``eps = 1e-4`` is faster still but leaves entries off by up
-  to 9e-4 and residuals up to 3e-4, which fails the check below: do not use it for exactness.
+  (:data:`SCS_DEFAULT_OPTIONS`), several times faster there and accurate enough for the check
+  below; SCS at its own default ``eps = 1e-4`` is not (it fails the check).
+
+The measurements behind this rule (accuracy against Clarabel at tolerances 1e-10, and speed)
+are in ``benchmarks/README.md`` and ``benchmarks/results/sdp.json`` (``benchmarks/bench_sdp.py``).
 
 Pass ``solver="SCS"`` or ``solver="CLARABEL"`` and ``solver_options`` to override.
 
