@@ -59,6 +59,7 @@ _HOMES = {
     "exceptions": ("ConvergenceWarning",),
     "structure": ("KINDS", "Group", "Association", "associate", "figure1_setup",),
     "algorithms": ("centroid_index", "coverage_probability", "PruneResult", "prune",),
+    "tasks": ("CensusTask", "BenchmarkTask",),
     "census": ("random_layout", "make_model", "split_offset", "census_task", "benchmark_task", "census_grid",
         "run_census", "summarize",),
     "stochastic": ("StochasticResult", "stochastic_kmeans", "RepeatedRuns", "repeated_runs", "log_steps",),
