@@ -12,7 +12,7 @@ before it (foundations <- paper modules <- reports and plotting):
   progress and executors);
 * Paper 1 — :mod:`kmbook.structure` (associations of Theorems 1-3),
   :mod:`kmbook.algorithms` (centroid index, coverage, pruning),
-  :mod:`kmbook.census` (census sweeps);
+  :mod:`kmbook.tasks` (typed census tasks), :mod:`kmbook.census` (census sweeps);
 * Paper 2 — :mod:`kmbook.stochastic` (Algorithm 1 and repeated runs),
   :mod:`kmbook.rate` (the O(1/t) rate), :mod:`kmbook.clusterability`
   ((B1)-(B3));
