@@ -456,7 +456,7 @@ def _any_task(task, rng):
     return benchmark_task(task, rng) if isinstance(task, dict) and "name" in task else census_task(task, rng)
 
 
-def run_census(tasks, rng, *, executor=None, progress=None):
+def run_census(tasks, rng, *, executor=None, progress=None, checkpoint=None):
     """Run census tasks with :func:`kmbook.sweep.run_sweep` (progress bar, optional executor).
 
     Chapter: book/landscape/census, book/landscape/algorithms. Tasks with a
@@ -466,9 +466,11 @@ def run_census(tasks, rng, *, executor=None, progress=None):
 
     A process pool must start its workers with the "spawn" method, e.g.
     ``ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))``:
-    numba's threading layer is not safe to fork once it has run.
+    numba's threading layer is not safe to fork once it has run. `checkpoint`
+    (a folder) records each finished task so that a rerun resumes.
     """
-    return run_sweep(_any_task, tasks, rng=rng, executor=executor, progress=progress, desc="census")
+    return run_sweep(_any_task, tasks, rng=rng, executor=executor, progress=progress, desc="census",
+                     checkpoint=checkpoint)
 
 
 def summarize(records, by=("model", "eta_min")):
