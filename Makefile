@@ -72,3 +72,17 @@ bench: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# Maintainers: re-vendor MathJax 3 into _static/mathjax from the npm package (needs npm).
+# The files are committed, so readers and CI never need npm or a network to render math.
+MATHJAX_VERSION ?= 3.2.2
+.PHONY: mathjax
+mathjax:
+	rm -rf _build/mathjax && mkdir -p _build/mathjax
+	cd _build/mathjax && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && tar xzf mathjax-$(MATHJAX_VERSION).tgz
+	rm -rf _static/mathjax/output _static/mathjax/tex-chtml-full.js
+	mkdir -p _static/mathjax/output/chtml/fonts
+	cp _build/mathjax/package/es5/tex-chtml-full.js _build/mathjax/package/LICENSE _static/mathjax/
+	cp -r _build/mathjax/package/es5/output/chtml/fonts/woff-v2 _static/mathjax/output/chtml/fonts/
+	cd _static/mathjax && find . -type f ! -name SHA256SUMS ! -name PROVENANCE.md | sort | xargs sha256sum > SHA256SUMS
+	@echo "MathJax $(MATHJAX_VERSION) vendored; update the version and checksum in _static/mathjax/PROVENANCE.md"
