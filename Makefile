@@ -86,3 +86,20 @@ mathjax:
 	cp -r _build/mathjax/package/es5/output/chtml/fonts/woff-v2 _static/mathjax/output/chtml/fonts/
 	cd _static/mathjax && find . -type f ! -name SHA256SUMS ! -name PROVENANCE.md | sort | xargs sha256sum > SHA256SUMS
 	@echo "MathJax $(MATHJAX_VERSION) vendored; update the version and checksum in _static/mathjax/PROVENANCE.md"
+
+# Readers: JupyterLab on the book, with this project's environment (.venv) as the kernel;
+# a chapter's .md opens as a notebook (jupytext). Run it top to bottom to reproduce the outputs.
+# LAB_ARGS passes options, e.g. make lab LAB_ARGS="--no-browser --port=8899".
+LAB_ARGS ?=
+.PHONY: lab lab-run test-browser
+lab: $(STAMP)
+	@$(MAKE) --no-print-directory lab-run
+
+lab-run:
+	$(BIN)/jupyter lab --notebook-dir="$(CURDIR)" --LabApp.app_settings_dir="$(CURDIR)/_lab" \
+	    $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# The built book in headless Chromium with no network (needs `make book-stored` or `make book`
+# first, and Debian's chromium + chromium-driver: apt-get install chromium chromium-driver).
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest browser_tests
