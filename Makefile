@@ -1,9 +1,14 @@
 # kmbook — two commands do everything (see README.md):
 #   make book   build the book to _build/html, executing every chapter
 #   make test   unit tests + doctests, notebook-pair check, strict nbval of every chapter
-# Both create ./.venv (Python 3.11) and install the pinned requirements on first use.
+# Both create ./.venv (Python 3.11, 3.12 or 3.13) and install the pinned requirements on first use.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The first of python3, python3.13, python3.12, python3.11 that is a Python 3.11-3.13;
+# `make PYTHON=/path/to/python3.12 ...` chooses one (delete .venv to switch).
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3 python3.13 python3.12 python3.11; do \
+  $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null && { command -v $$p; break; }; done)
+endif
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kmbook-installed
@@ -30,8 +35,8 @@ help:
 	@sed -n '1,6p' Makefile
 
 $(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
-	  echo "error: kmbook needs Python 3.11 (the pins are for 3.11); got '$(PYTHON)'. Run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null || { \
+	  echo "error: kmbook needs Python 3.11, 3.12 or 3.13 (the pins hold for these); got '$(PYTHON)'. Run 'make PYTHON=/path/to/python3.12 ...'"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
