@@ -148,7 +148,8 @@ def run_sweep(func, tasks, *, rng=None, executor=None, progress=None, desc=None,
         if store is not None:
             store.save(i, res)
 
-    with tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=desc, disable=not progress_enabled(progress)) as bar:
+    show = progress_enabled(progress)
+    with tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=desc, disable=not show) as bar:
         if executor is None:
             for i in todo:
                 try:
@@ -206,7 +207,8 @@ def sweep_executor(workers=1, scheduler=None):
     """
     workers = check_int(workers, "workers", minimum=1)
     if scheduler is not None and not isinstance(scheduler, str):
-        raise TypeError(f"scheduler must be an address string such as 'tcp://host:8786'; got {type(scheduler).__name__}.")
+        raise TypeError("scheduler must be an address string such as 'tcp://host:8786'; "
+                        f"got {type(scheduler).__name__}.")
     if scheduler is None and workers == 1:
         yield None
         return

@@ -11,7 +11,7 @@ Examples
 
 Prints the share of limits with the structure by model, dimension and eta_min, the mix of
 association kinds by (model, k*, k), and the most frequent failures; with --out, writes every
-record as JSON. Every finished task is checkpointed (see scripts/_sweep_cli.py): a killed run,
+record as JSON. Every finished task is checkpointed (see kmbook/cli.py): a killed run,
 started again with the same command, resumes where it stopped.
 """
 
@@ -22,9 +22,9 @@ import collections
 import json
 import sys
 
-from _sweep_cli import add_sweep_arguments, checkpoint_path
-
-from kmbook.census import census_grid, format_table, run_census, summarize
+from kmbook.census import census_grid, run_census, summarize
+from kmbook.cli import add_sweep_arguments, checkpoint_path
+from kmbook.report import format_table
 from kmbook.sweep import sweep_executor
 
 

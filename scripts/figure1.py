@@ -8,7 +8,7 @@ Example
     python scripts/figure1.py --workers 4          # the four runs on a local Dask cluster
 
 Each of the four Lloyd runs is a task of kmbook.sweep.run_sweep: --workers N / --scheduler ADDRESS
-run them on a Dask cluster, and finished runs are checkpointed (see scripts/_sweep_cli.py).
+run them on a Dask cluster, and finished runs are checkpointed (see kmbook/cli.py).
 """
 
 from __future__ import annotations
@@ -18,14 +18,12 @@ from functools import partial
 
 import matplotlib
 
-matplotlib.use("Agg")
-
-from kmbook.census import balanced_sample  # noqa: E402
-from kmbook.lloyd import lloyd  # noqa: E402
-from kmbook.plotting import plot_figure1, use_style  # noqa: E402
-from kmbook.structure import associate, figure1_setup  # noqa: E402
-from kmbook.sweep import run_sweep, sweep_executor  # noqa: E402
-from _sweep_cli import add_sweep_arguments, checkpoint_path  # noqa: E402
+from kmbook.cli import add_sweep_arguments, checkpoint_path
+from kmbook.lloyd import lloyd
+from kmbook.models import balanced_sample
+from kmbook.plotting import plot_figure1, use_style
+from kmbook.structure import associate, figure1_setup
+from kmbook.sweep import run_sweep, sweep_executor
 
 
 def _lloyd_from(beta, rng=None, *, X):
@@ -42,6 +40,7 @@ def main(argv=None):
     add_sweep_arguments(p)
     args = p.parse_args(argv)
 
+    matplotlib.use("Agg")
     use_style()
     model, starts = figure1_setup(sigma=args.sigma)
     X, labels = balanced_sample(model, args.n, rng=args.seed)

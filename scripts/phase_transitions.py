@@ -16,7 +16,7 @@ Examples
 Above 40 points per instance kmbook.sdp switches from Clarabel to SCS (eps 1e-6); see the
 accuracy notes in kmbook/sdp.py. Progress bars go to stderr (KMBOOK_PROGRESS=0 turns them off).
 --workers N runs a local Dask cluster, --scheduler ADDRESS uses an existing one; every finished
-row is checkpointed, so a killed run resumes when started again (see scripts/_sweep_cli.py).
+row is checkpointed, so a killed run resumes when started again (see kmbook/cli.py).
 """
 
 import argparse
@@ -24,8 +24,8 @@ import json
 from pathlib import Path
 
 import numpy as np
-from _sweep_cli import add_sweep_arguments, checkpoint_path
 
+from kmbook.cli import add_sweep_arguments, checkpoint_path
 from kmbook.geometries import LAYOUTS
 from kmbook.recovery import section5_thresholds
 from kmbook.sweep import sweep_executor

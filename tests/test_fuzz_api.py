@@ -27,12 +27,10 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
-hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-import kmbook  # noqa: E402
+import kmbook
 
 pytestmark = pytest.mark.slow
 
@@ -285,7 +283,8 @@ def _show(kwargs):
     parts = []
     for k, v in kwargs.items():
         if isinstance(v, np.ndarray):
-            text = f"array(shape={v.shape}, dtype={v.dtype}{', non-finite' if v.dtype.kind in 'fc' and not np.isfinite(v).all() else ''})"
+            finite = v.dtype.kind not in "fc" or np.isfinite(v).all()
+            text = f"array(shape={v.shape}, dtype={v.dtype}{'' if finite else ', non-finite'})"
         else:
             text = repr(v)
             text = text if len(text) < 80 else text[:77] + "..."

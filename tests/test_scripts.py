@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = sorted(p for p in (ROOT / "scripts").glob("*.py") if not p.name.startswith("_"))
+SCRIPTS = sorted((ROOT / "scripts").glob("*.py"))
 
 
 def _run(args, cwd):

@@ -1,13 +1,20 @@
 import concurrent.futures as cf
+import json
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
+from sweep_tasks import draw_mean, fails_on_three, slow_logged
 
 from kmbook.lloyd import lloyd
 from kmbook.models import GaussianMixture
-
-from kmbook.sweep import progress_enabled, run_sweep
+from kmbook.sweep import SweepTaskError, progress_enabled, run_sweep
 
 
 def _mean_of_draws(task, rng):
@@ -63,18 +70,6 @@ def test_bad_arguments():
 
 
 # --- checkpoints -------------------------------------------------------------------------------
-
-import json  # noqa: E402
-import os  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from sweep_tasks import draw_mean, fails_on_three, slow_logged  # noqa: E402
-
-from kmbook.sweep import SweepTaskError  # noqa: E402
 
 
 def test_checkpoint_resume_skips_done_tasks_and_matches(tmp_path):
@@ -167,7 +162,6 @@ def test_failing_task_is_named_and_finished_results_kept(tmp_path, pool):
 
 
 _KILL_SCRIPT = """
-import sys
 from kmbook.sweep import run_sweep
 from sweep_tasks import slow_logged
 tasks = [{{"i": i, "sleep": 0.4, "log": {log!r}}} for i in range(12)]

@@ -1,4 +1,6 @@
-"""Command-line options shared by the sweep scripts: where to run and where to checkpoint.
+"""Command-line options shared by the sweep scripts (``scripts/``): where to run, where to checkpoint.
+
+Chapter: none (the command-line versions of the chapters' sweeps).
 
     --workers N          a local Dask cluster of N worker processes (1: run in this process)
     --scheduler ADDRESS  an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (its workers need kmbook)
@@ -14,10 +16,15 @@ import json
 import sys
 from pathlib import Path
 
+__all__ = ["add_sweep_arguments", "checkpoint_path"]
+
 _NOT_SWEEP = {"workers", "scheduler", "checkpoint", "no_checkpoint", "out"}
 
 
 def add_sweep_arguments(parser):
+    """Add ``--workers``, ``--scheduler``, ``--checkpoint`` and ``--no-checkpoint`` to an argparse parser."""
+    if not hasattr(parser, "add_argument_group"):
+        raise TypeError(f"parser must be an argparse.ArgumentParser; got {type(parser).__name__}.")
     g = parser.add_argument_group("where to run, and checkpoints")
     g.add_argument("--workers", type=int, default=1,
                    help="worker processes of a local Dask cluster (default 1: run in this process)")
