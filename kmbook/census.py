@@ -23,7 +23,7 @@ from scipy.spatial.distance import pdist
 from scipy.special import gammaln
 
 from ._threads import numba_threads
-from ._validation import as_centers, as_generator, check_int, check_positive
+from ._validation import as_centers, as_generator, as_list, check_int, check_positive
 from .algorithms import centroid_index, prune
 from .algorithms import coverage_probability as coverage_probability
 from .data import load
@@ -348,8 +348,10 @@ def census_grid(models=("ball", "gauss"), k_stars=(3, 6), k_offsets=(-1, 0, 2), 
     >>> len(census_grid(models=("ball",), k_stars=(3,), k_offsets=(0,), ds=(2,), etas=(4.0, 8.0)))
     2
     """
+    grid = [as_list(v, name, "a sequence") for v, name in
+            ((models, "models"), (k_stars, "k_stars"), (k_offsets, "k_offsets"), (ds, "ds"), (etas, "etas"))]
     tasks = []
-    for model, k_star, off, d, eta in itertools.product(models, k_stars, k_offsets, ds, etas):
+    for model, k_star, off, d, eta in itertools.product(*grid):
         if k_star + off >= 1:
             tasks.append(dict(model=model, k_star=k_star, k=k_star + off, d=d, eta_min=float(eta),
                               n=n_per_cluster * k_star, n_starts=n_starts, **extra))
@@ -400,8 +402,12 @@ def summarize(records, by=("model", "eta_min")):
     >>> row["runs"], 0.0 <= row["structure"] <= 1.0
     (4, True)
     """
-    if isinstance(by, str):
-        by = (by,)
+    records = as_list(records, "records", "a list of census records (dicts from census_task)")
+    by = (by,) if isinstance(by, str) else as_list(by, "by", "a record key or a sequence of keys")
+    for i, r in enumerate(records):
+        if not isinstance(r, dict) or any(b not in r for b in by + ["signature", "satisfies"]):
+            raise ValueError(f"records[{i}] must be a census record (a dict from census_task with the keys {by}); "
+                             f"got {type(r).__name__}.")
     keys = sorted({tuple(r[b] for b in by) for r in records})
     rows = []
     for key in keys:

@@ -38,6 +38,11 @@ def add_sweep_arguments(parser):
 
 def checkpoint_path(args, script):
     """The checkpoint folder of this run: --checkpoint, or one named after the sweep's arguments."""
+    if not all(hasattr(args, a) for a in ("no_checkpoint", "checkpoint")):
+        raise TypeError("args must be the namespace parsed by a parser given add_sweep_arguments(); "
+                        f"got {type(args).__name__}.")
+    if not isinstance(script, str) or not script:
+        raise TypeError(f"script must be the script's name (a non-empty str); got {script!r}.")
     if args.no_checkpoint:
         return None
     if args.checkpoint is not None:

@@ -281,7 +281,7 @@ def section5_thresholds(layouts=LAYOUTS, Ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02
     tasks = [(layout, check_int(K, "K", minimum=2), n, check_int(d, "d", minimum=2), tol, solver, bool(random_points))
              for d in ds for layout in layouts for K in Ks for _ in range(instances)]
     for t in tasks:
-        if t[0] not in LAYOUTS:
+        if not isinstance(t[0], str) or t[0] not in LAYOUTS:
             raise ValueError(f"layouts must be among {LAYOUTS}; got {t[0]!r}.")
     return run_sweep(_layout_row, tasks, rng=rng, executor=executor, progress=progress, desc="thresholds",
                      checkpoint=checkpoint)

@@ -32,7 +32,7 @@ import os
 from tqdm import tqdm
 
 from ._checkpoint import SweepCheckpoint
-from ._validation import check_int, spawn_generators
+from ._validation import as_list, check_int, spawn_generators
 
 __all__ = ["progress_enabled", "run_sweep", "SweepTaskError", "sweep_executor"]
 
@@ -133,7 +133,7 @@ def run_sweep(func, tasks, *, rng=None, executor=None, progress=None, desc=None,
     if checkpoint is not None and rng is None:
         raise ValueError("rng must be a seed (int, SeedSequence or Generator) when checkpoint is given: "
                          "a sweep with unreproducible seeds cannot be resumed.")
-    tasks = list(tasks)
+    tasks = as_list(tasks, "tasks", "an iterable of task parameters")
     gens = spawn_generators(rng, len(tasks))
     store = SweepCheckpoint(checkpoint, func, tasks, gens) if checkpoint is not None else None
     results = [None] * len(tasks)
