@@ -228,8 +228,9 @@ def _nans(obj, path="result", depth=0):
 
 # NaN that a function documents as a value of its result (not silent).
 DOCUMENTED_NAN = {
-    "centers_of_mass": "NaN rows for empty Voronoi sets (docstring)",
-    "summarize": "truth is NaN without tasks that have k = k* (docstring)",
+    "centers_of_mass": lambda kw: True,  # NaN rows for empty Voronoi sets
+    "summarize": lambda kw: True,  # truth is NaN without tasks that have k = k*
+    "dual_certificate": lambda kw: not kw.get("build", True),  # build=False: the checks are NaN
 }
 
 
@@ -290,7 +291,8 @@ def _call_and_check(name, func, kwargs, names):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
         plt.close("all")
-    bad = [] if name.rsplit(".", 1)[-1] in DOCUMENTED_NAN else _nans(result)
+    documented = DOCUMENTED_NAN.get(name.rsplit(".", 1)[-1], lambda kw: False)(kwargs)
+    bad = [] if documented else _nans(result)
     assert not bad, f"{name}({_show(kwargs)}) returned NaN at {bad[:5]} without an error"
 
 
