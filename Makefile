@@ -65,7 +65,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -o addopts="" -p no:nbval -p no:cacheprovider --doctest-modules -m "not slow" tests kmbook
 
 lint: $(STAMP)
-	$(BIN)/ruff check kmbook tests scripts benchmarks
+	$(BIN)/ruff check kmbook tests scripts benchmarks browser_tests
 
 # Developers: refresh the .ipynb inputs from their .md and re-execute them
 # (all chapters, or NB=book/landscape/kmeans_problem.md for one).
