@@ -3,9 +3,14 @@
 #   make test   unit tests + doctests, notebook-pair check, strict nbval of every chapter
 #   make test-fast  the developer's inner loop: unit tests + doctests, no notebooks, no slow tier
 #   make lint   ruff (pycodestyle errors, pyflakes, import order)
-# Both create ./.venv (Python 3.11) and install the pinned requirements on first use.
+# Both create ./.venv (Python 3.11, 3.12 or 3.13) and install the pinned requirements on first use.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The first of python3, python3.13, python3.12, python3.11 that is a Python 3.11-3.13;
+# `make PYTHON=/path/to/python3.12 ...` chooses one (delete .venv to switch).
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3 python3.13 python3.12 python3.11; do \
+  $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null && { command -v $$p; break; }; done)
+endif
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kmbook-installed
@@ -32,8 +37,8 @@ help:
 	@sed -n '1,6p' Makefile
 
 $(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
-	  echo "error: kmbook needs Python 3.11 (the pins are for 3.11); got '$(PYTHON)'. Run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null || { \
+	  echo "error: kmbook needs Python 3.11, 3.12 or 3.13 (the pins hold for these); got '$(PYTHON)'. Run 'make PYTHON=/path/to/python3.12 ...'"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
@@ -60,7 +65,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -o addopts="" -p no:nbval -p no:cacheprovider --doctest-modules -m "not slow" tests kmbook
 
 lint: $(STAMP)
-	$(BIN)/ruff check kmbook tests scripts benchmarks
+	$(BIN)/ruff check kmbook tests scripts benchmarks browser_tests
 
 # Developers: refresh the .ipynb inputs from their .md and re-execute them
 # (all chapters, or NB=book/landscape/kmeans_problem.md for one).
@@ -81,3 +86,34 @@ bench: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# Maintainers: re-vendor MathJax 3 into _static/mathjax from the npm package (needs npm).
+# The files are committed, so readers and CI never need npm or a network to render math.
+MATHJAX_VERSION ?= 3.2.2
+.PHONY: mathjax
+mathjax:
+	rm -rf _build/mathjax && mkdir -p _build/mathjax
+	cd _build/mathjax && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && tar xzf mathjax-$(MATHJAX_VERSION).tgz
+	rm -rf _static/mathjax/output _static/mathjax/tex-chtml-full.js
+	mkdir -p _static/mathjax/output/chtml/fonts
+	cp _build/mathjax/package/es5/tex-chtml-full.js _build/mathjax/package/LICENSE _static/mathjax/
+	cp -r _build/mathjax/package/es5/output/chtml/fonts/woff-v2 _static/mathjax/output/chtml/fonts/
+	cd _static/mathjax && find . -type f ! -name SHA256SUMS ! -name PROVENANCE.md | sort | xargs sha256sum > SHA256SUMS
+	@echo "MathJax $(MATHJAX_VERSION) vendored; update the version and checksum in _static/mathjax/PROVENANCE.md"
+
+# Readers: JupyterLab on the book, with this project's environment (.venv) as the kernel;
+# a chapter's .md opens as a notebook (jupytext). Run it top to bottom to reproduce the outputs.
+# LAB_ARGS passes options, e.g. make lab LAB_ARGS="--no-browser --port=8899".
+LAB_ARGS ?=
+.PHONY: lab lab-run test-browser
+lab: $(STAMP)
+	@$(MAKE) --no-print-directory lab-run
+
+lab-run:
+	$(BIN)/jupyter lab --notebook-dir="$(CURDIR)" --LabApp.app_settings_dir="$(CURDIR)/_lab" \
+	    $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# The built book in headless Chromium with no network (needs `make book-stored` or `make book`
+# first, and Debian's chromium + chromium-driver: apt-get install chromium chromium-driver).
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest browser_tests

@@ -9,7 +9,7 @@ before it (foundations <- paper modules <- reports and plotting):
   objective and population Lloyd), :mod:`kmbook.critical_points`,
   :mod:`kmbook.lloyd` (Lloyd's algorithm on samples), :mod:`kmbook.seeding`,
   :mod:`kmbook.data` (bundled benchmark sets), :mod:`kmbook.sweep` (sweeps with
-  progress and executors);
+  progress, executors and checkpoints);
 * Paper 1 — :mod:`kmbook.structure` (associations of Theorems 1-3),
   :mod:`kmbook.algorithms` (centroid index, coverage, pruning),
   :mod:`kmbook.tasks` (typed census tasks), :mod:`kmbook.census` (census sweeps);
@@ -22,7 +22,8 @@ before it (foundations <- paper modules <- reports and plotting):
   :mod:`kmbook.proximity` (proximity conditions), :mod:`kmbook.geometries`,
   :mod:`kmbook.recovery` (Section 5);
 * reports — :mod:`kmbook.report` (tables, log-log fits),
-  :mod:`kmbook.plotting` (figures).
+  :mod:`kmbook.plotting` (figures), :mod:`kmbook.cli` (the sweep scripts'
+  command-line options).
 
 Private modules (``kmbook._*``) hold the shared building blocks: argument
 checks, numba kernels, the exact and quasi-Monte Carlo population engines and
@@ -55,7 +56,7 @@ _HOMES = {
     "lloyd": ("LloydResult",),
     "seeding": ("uniform", "kmeans_pp", "buckshot",),
     "data": ("Dataset", "available", "load", "DATA_DIR",),
-    "sweep": ("progress_enabled", "run_sweep",),
+    "sweep": ("progress_enabled", "run_sweep", "SweepTaskError", "sweep_executor",),
     "exceptions": ("ConvergenceWarning",),
     "structure": ("KINDS", "Group", "Association", "associate", "figure1_setup",),
     "algorithms": ("centroid_index", "coverage_probability", "PruneResult", "prune",),
@@ -76,6 +77,7 @@ _HOMES = {
     "geometries": ("LAYOUTS", "centers", "sphere_points", "section5_data", "far_cluster_data",),
     "recovery": ("RecoveryThreshold", "recovery_threshold", "recovery_grid", "section5_thresholds",),
     "report": ("fit_loglog", "format_table",),
+    "cli": ("add_sweep_arguments", "checkpoint_path",),
     "plotting": ("PALETTE", "use_style", "color", "plot_voronoi", "plot_points", "plot_trajectory",
         "plot_line_model", "plot_cost_contours", "plot_kind_map", "plot_association", "plot_figure1",
         "plot_curves", "plot_error_scaling", "plot_partition_matrix", "plot_proximity", "plot_recovery_region",

@@ -31,6 +31,9 @@ __all__ = [
     "check_distinct",
     "check_qmc",
     "as_truth",
+    "as_list",
+    "as_bounds",
+    "as_real_array",
 ]
 
 
@@ -48,12 +51,21 @@ def _as_float_array(value, name):
     return np.ascontiguousarray(arr, dtype=np.float64)
 
 
+# Coordinates above this magnitude make squared distances overflow float64 (1e308).
+_MAX_ABS = 1e150
+
+
 def _check_finite(arr, name):
     if not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(
             f"{name} must be finite; found {arr[tuple(bad)]} at index {tuple(int(i) for i in bad)}. "
             "Remove or impute non-finite values first."
+        )
+    if arr.size and np.abs(arr).max() > _MAX_ABS:
+        raise ValueError(
+            f"{name} has entries of magnitude up to {np.abs(arr).max():.3g}; squared distances would overflow "
+            f"float64 (limit {_MAX_ABS:g}). Rescale the data."
         )
 
 
@@ -274,3 +286,37 @@ def as_truth(centers, true_centers, model, X, labels):
     elif labels is not None:
         raise ValueError("labels were given without X; pass the sample X they label.")
     return C, T, X, labels
+
+
+def as_list(value, name, what="a sequence"):
+    """Return the iterable `value` as a list; TypeError naming `name` for anything else.
+
+    Strings, bytes, None and 0-d arrays are refused (iterating them is never what is meant).
+    """
+    if value is None or isinstance(value, (str, bytes, dict)) or (isinstance(value, np.ndarray) and value.ndim == 0):
+        raise TypeError(f"{name} must be {what}; got {type(value).__name__}.")
+    try:
+        return list(value)
+    except TypeError as exc:
+        raise TypeError(f"{name} must be {what}; got {type(value).__name__}.") from exc
+
+
+def as_bounds(bounds, name="bounds"):
+    """Return a box ``(xmin, xmax, ymin, ymax)`` of finite floats with ``xmin < xmax``, ``ymin < ymax``."""
+    try:
+        arr = np.asarray(bounds, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be four numbers (xmin, xmax, ymin, ymax); got {bounds!r}.") from exc
+    if arr.shape != (4,):
+        raise ValueError(f"{name} must be four numbers (xmin, xmax, ymin, ymax); got shape {arr.shape}.")
+    if not np.all(np.isfinite(arr)) or not (arr[0] < arr[1] and arr[2] < arr[3]):
+        raise ValueError(f"{name} must be finite with xmin < xmax and ymin < ymax; got {arr.tolist()}.")
+    return tuple(float(v) for v in arr)
+
+
+def as_real_array(value, name, *, ndim=None):
+    """Return `value` as a float64 array (non-finite entries allowed), checking its type and `ndim`."""
+    arr = _as_float_array(value, name)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D; got shape {arr.shape}.")
+    return arr

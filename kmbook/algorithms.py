@@ -19,7 +19,7 @@ import numpy as np
 from scipy.spatial.distance import cdist
 
 from . import _lloyd_kernels as _k
-from ._validation import as_centers, as_points, check_int, check_positive
+from ._validation import as_centers, as_list, as_points, check_int, check_positive
 
 __all__ = ["centroid_index", "coverage_probability", "PruneResult", "prune"]
 
@@ -102,7 +102,7 @@ def coverage_probability(sizes, k):
     >>> coverage_probability([1, 1, 1], 3), round(coverage_probability([100] * 3, 3), 6)
     (1.0, 0.224462)
     """
-    sizes = [check_int(v, "sizes[i]", minimum=1) for v in sizes]
+    sizes = [check_int(v, "sizes[i]", minimum=1) for v in as_list(sizes, "sizes", "a sequence of cluster sizes")]
     if not sizes:
         raise ValueError("sizes must list at least one cluster size.")
     n = sum(sizes)

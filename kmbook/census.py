@@ -23,7 +23,7 @@ from scipy.spatial.distance import pdist
 from scipy.special import gammaln
 
 from ._threads import numba_threads
-from ._validation import as_centers, as_generator, check_int, check_positive
+from ._validation import as_centers, as_generator, as_list, check_choice, check_int, check_positive
 from .algorithms import centroid_index, prune
 from .algorithms import coverage_probability as coverage_probability
 from .data import load
@@ -353,8 +353,16 @@ def census_grid(*, models=("ball", "gauss"), k_stars=(3, 6), k_offsets=(-1, 0, 2
     >>> len(census_grid(models=("ball",), k_stars=(3,), k_offsets=(0,), ds=(2,), etas=(4.0, 8.0)))
     2
     """
+    models = [check_choice(m, "models[i]", ("ball", "gauss")) for m in as_list(models, "models", "a sequence")]
+    k_stars = [check_int(v, "k_stars[i]", minimum=1) for v in as_list(k_stars, "k_stars", "a sequence of ints")]
+    k_offsets = [check_int(v, "k_offsets[i]") for v in as_list(k_offsets, "k_offsets", "a sequence of ints")]
+    ds = [check_int(v, "ds[i]", minimum=1) for v in as_list(ds, "ds", "a sequence of ints")]
+    etas = [check_positive(v, "etas[i]") for v in as_list(etas, "etas", "a sequence of positive numbers")]
+    n_per_cluster = check_int(n_per_cluster, "n_per_cluster", minimum=1)
+    n_starts = check_int(n_starts, "n_starts", minimum=1)
+    grid = [models, k_stars, k_offsets, ds, etas]
     tasks = []
-    for model, k_star, off, d, eta in itertools.product(models, k_stars, k_offsets, ds, etas):
+    for model, k_star, off, d, eta in itertools.product(*grid):
         if k_star + off >= 1:
             tasks.append(CensusTask(model=model, k_star=k_star, k=k_star + off, d=d, eta_min=float(eta),
                                     n=n_per_cluster * k_star, n_starts=n_starts, **extra))
@@ -366,7 +374,7 @@ def _any_task(task, rng):
     return benchmark_task(task, rng) if is_benchmark else census_task(task, rng)
 
 
-def run_census(tasks, rng, *, executor=None, progress=None):
+def run_census(tasks, rng, *, executor=None, progress=None, checkpoint=None):
     """Run census tasks with :func:`kmbook.sweep.run_sweep` (progress bar, optional executor).
 
     Chapter: book/landscape/census, book/landscape/algorithms.
@@ -378,9 +386,15 @@ def run_census(tasks, rng, *, executor=None, progress=None):
 
     A process pool must start its workers with the "spawn" method, e.g.
     ``ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))``:
-    numba's threading layer is not safe to fork once it has run.
+    numba's threading layer is not safe to fork once it has run. `checkpoint`
+    (a folder) records each finished task so that a rerun resumes.
     """
-    return run_sweep(_any_task, tasks, rng=rng, executor=executor, progress=progress, desc="census")
+    tasks = as_list(tasks, "tasks", "a list of census or benchmark tasks (dicts)")
+    for i, t in enumerate(tasks):
+        if not isinstance(t, dict):
+            raise TypeError(f"tasks[{i}] must be a task dict (from census_grid); got {type(t).__name__}.")
+    return run_sweep(_any_task, tasks, rng=rng, executor=executor, progress=progress, desc="census",
+                     checkpoint=checkpoint)
 
 
 def summarize(records, *, by=("model", "eta_min")):
@@ -406,8 +420,12 @@ def summarize(records, *, by=("model", "eta_min")):
     >>> row["runs"], 0.0 <= row["structure"] <= 1.0
     (4, True)
     """
-    if isinstance(by, str):
-        by = (by,)
+    records = as_list(records, "records", "a list of census records (dicts from census_task)")
+    by = (by,) if isinstance(by, str) else tuple(as_list(by, "by", "a record key or a sequence of keys"))
+    for i, r in enumerate(records):
+        if not isinstance(r, dict) or any(b not in r for b in by + ("signature", "satisfies")):
+            raise ValueError(f"records[{i}] must be a census record (a dict from census_task with the keys {by}); "
+                             f"got {type(r).__name__}.")
     keys = sorted({tuple(r[b] for b in by) for r in records})
     rows = []
     for key in keys:

@@ -16,7 +16,7 @@ from scipy.linalg import helmert
 from scipy.spatial.distance import cdist
 
 from ._cluster_geometry import condition_rhs, geometry, prepare, projections
-from ._validation import RELAXATIONS, check_choice
+from ._validation import RELAXATIONS, check_choice, check_int
 
 __all__ = ["DualCertificate", "dual_certificate"]
 
@@ -151,8 +151,8 @@ def dual_certificate(X, labels, relaxation="peng_wei", *, z="paper", max_points=
     (True, True, 1.0)
     """
     relaxation = check_choice(relaxation, "relaxation", RELAXATIONS)
-    if z not in ("paper", "sharp"):
-        raise ValueError(f"z must be 'paper' or 'sharp'; got {z!r}.")
+    z = check_choice(z, "z", ("paper", "sharp"))
+    max_points = check_int(max_points, "max_points", minimum=1)
     if z == "sharp" and relaxation != "peng_wei":
         raise ValueError("z='sharp' is only available for relaxation='peng_wei'.")
     X, inv, ids, _ = prepare(X, labels)

@@ -159,5 +159,5 @@ def load(name):
         raise TypeError(f"name must be a string; got {type(name).__name__}.")
     key = name.strip().lower()
     if key not in available():
-        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(available())}.")
+        raise ValueError(f"unknown data set {name!r}: name must be one of {', '.join(available())}.")
     return _load(key)

@@ -71,7 +71,7 @@ def centers(layout, k, delta, *, d=2):
     >>> round(float(pdist(centers("hive", 7, 3.0)).min()), 12)
     3.0
     """
-    if layout not in LAYOUTS:
+    if not isinstance(layout, str) or layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}; got {layout!r}.")
     K = check_int(k, "k", minimum=2)
     delta = check_positive(delta, "delta")

@@ -297,7 +297,7 @@ def population_lloyd(model, init, *, max_iter=1000, tol=1e-10, record=False, n_p
     >>> res.centers.ravel().round(6).tolist(), res.converged  # Proposition 2's minimum
     ([-2.15, -1.85, 1.0], True)
     """
-    C = model_centers(model, init).copy()
+    C = model_centers(model, init, "init").copy()
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     tol = check_nonnegative(tol, "tol")
     if model.d == 1:

@@ -119,6 +119,8 @@ def stationary_point(X, centers, *, max_iter=1000):
     ([0.5, 10.5], 1.0, 90.0)
     """
     X = as_points(X, "X")
+    X = as_points(X, "X")
+    centers = as_centers(centers, "centers", n_features=X.shape[1], n_samples=X.shape[0])  # errors name `centers`
     res = lloyd(X, centers, max_iter=max_iter)
     return StationaryPoint(res.centers, res.labels, res.cost, res.n_iter, res.counts,
                            _second_gap(X, res.centers))

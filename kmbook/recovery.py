@@ -247,7 +247,8 @@ def _layout_row(task, rng=None):
 
 
 def section5_thresholds(layouts=LAYOUTS, ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02, solver=None,
-                        random_points=False, instances=1, rng=0, executor=None, progress=None):
+                        random_points=False, instances=1, rng=0, executor=None, progress=None,
+                        checkpoint=None):
     """Thresholds of exact recovery on the Section 5 data, with the proximity bounds beside them.
 
     For every layout, K and d (deterministic points of
@@ -281,8 +282,9 @@ def section5_thresholds(layouts=LAYOUTS, ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02
         Repetitions per (layout, K, d) (useful with `random_points`).
     rng : int or numpy.random.Generator, default=0
         Seed of the random points.
-    executor, progress
-        Passed to :func:`kmbook.sweep.run_sweep`.
+    executor, progress, checkpoint
+        Passed to :func:`kmbook.sweep.run_sweep` (`checkpoint`: a folder that
+        records each finished row, so that a rerun resumes).
 
     Returns
     -------
@@ -304,6 +306,7 @@ def section5_thresholds(layouts=LAYOUTS, ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02
                          bool(random_points))
              for d in ds for layout in layouts for K in ks for _ in range(instances)]
     for t in tasks:
-        if t.layout not in LAYOUTS:
+        if not isinstance(t.layout, str) or t.layout not in LAYOUTS:
             raise ValueError(f"layouts must be among {LAYOUTS}; got {t.layout!r}.")
-    return run_sweep(_layout_row, tasks, rng=rng, executor=executor, progress=progress, desc="thresholds")
+    return run_sweep(_layout_row, tasks, rng=rng, executor=executor, progress=progress, desc="thresholds",
+                     checkpoint=checkpoint)

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ._fitting import loglog_fit
+from ._validation import as_list, check_int
 
 __all__ = ["fit_loglog", "format_table"]
 
@@ -46,6 +47,13 @@ def format_table(rows, columns, *, digits=3):
     a      0.12
     bb    10.00
     """
+    rows = as_list(rows, "rows", "a list of dicts")
+    columns = as_list(columns, "columns", "a list of column names")
+    digits = check_int(digits, "digits", minimum=0)
+    for i, r in enumerate(rows):
+        if not isinstance(r, dict) or any(c not in r for c in columns):
+            raise ValueError(f"rows[{i}] must be a dict with every column {columns}; got {type(r).__name__}.")
+
     def cell(v):
         if isinstance(v, (float, np.floating)):
             return "nan" if math.isnan(v) else f"{v:.{digits}f}"

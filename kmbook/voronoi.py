@@ -15,7 +15,7 @@ import numpy as np
 from scipy.spatial.distance import cdist
 
 from . import _lloyd_kernels as _k
-from ._validation import as_centers, as_generator, as_points, as_truth, check_int
+from ._validation import as_bounds, as_centers, as_generator, as_points, as_truth, check_int
 from .models import check_model
 
 __all__ = ["voronoi_labels", "voronoi_cells", "voronoi_shares"]
@@ -71,7 +71,7 @@ def voronoi_cells(centers, bounds):
         cell misses the box or the centre coincides with an earlier one.
     """
     C = as_centers(centers, "centers", n_features=2)
-    xmin, xmax, ymin, ymax = (float(v) for v in bounds)
+    xmin, xmax, ymin, ymax = as_bounds(bounds, "bounds")
     if not (xmin < xmax and ymin < ymax):
         raise ValueError(f"bounds must satisfy xmin < xmax and ymin < ymax; got {bounds}.")
     box = [np.array(p) for p in ((xmin, ymin), (xmax, ymin), (xmax, ymax), (xmin, ymax))]

@@ -4,26 +4,28 @@ Chapter: book/landscape/census (which runs a smaller grid in under a minute).
 
 Examples
 --------
-    python scripts/census.py --workers 2
+    python scripts/census.py --workers 2                       # a local Dask cluster of 2 processes
+    python scripts/census.py --scheduler tcp://HOST:8786       # an existing Dask cluster
     python scripts/census.py --models gauss --k-stars 3 6 10 --ds 2 10 --etas 1 2 3 4 8 \
         --n-per-cluster 5000 --n-starts 50 --workers 4 --out census.json
 
 Prints the share of limits with the structure by model, dimension and eta_min, the mix of
 association kinds by (model, k*, k), and the most frequent failures; with --out, writes every
-record as JSON.
+record as JSON. Every finished task is checkpointed (see kmbook/cli.py): a killed run,
+started again with the same command, resumes where it stopped.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
-import concurrent.futures as cf
 import json
-import multiprocessing
 import sys
 
 from kmbook.census import census_grid, run_census, summarize
+from kmbook.cli import add_sweep_arguments, checkpoint_path
 from kmbook.report import format_table
+from kmbook.sweep import sweep_executor
 
 
 def parse_args(argv=None):
@@ -39,8 +41,8 @@ def parse_args(argv=None):
     p.add_argument("--tol", type=float, default=0.25)
     p.add_argument("--share", type=float, default=0.1)
     p.add_argument("--seed", type=int, default=4004)
-    p.add_argument("--workers", type=int, default=1, help="processes (1: run in this process)")
     p.add_argument("--out", help="write all records to this JSON file")
+    add_sweep_arguments(p)
     return p.parse_args(argv)
 
 
@@ -53,12 +55,9 @@ def main(argv=None):
                              etas=etas, n_per_cluster=args.n_per_cluster, n_starts=args.n_starts,
                              seeding=args.seeding, tol=args.tol, share=args.share)
     print(f"{len(tasks)} tasks, {len(tasks) * args.n_starts} Lloyd runs", file=sys.stderr)
-    if args.workers > 1:
-        ctx = multiprocessing.get_context("spawn")   # numba's threading layer is not fork-safe
-        with cf.ProcessPoolExecutor(args.workers, mp_context=ctx) as pool:
-            records = run_census(tasks, rng=args.seed, executor=pool)
-    else:
-        records = run_census(tasks, rng=args.seed)
+    checkpoint = checkpoint_path(args, "census")
+    with sweep_executor(args.workers, args.scheduler) as ex:
+        records = run_census(tasks, rng=args.seed, executor=ex, checkpoint=checkpoint)
 
     print(format_table(summarize(records, by=("model", "d", "eta_min")),
                        ["model", "d", "eta_min", "eta_max", "runs", "structure", "many_fit_many",

@@ -9,22 +9,26 @@ spheres (as in the paper's dimension experiment) and several worker processes.
 Examples
 --------
   python scripts/phase_transitions.py --layouts hive --K 2 3 4 5 6 7 --n 6 --workers 2
+  python scripts/phase_transitions.py --layouts circle --K 2 3 4 --scheduler tcp://HOST:8786
   python scripts/phase_transitions.py --layouts line --K 2 --n 20 --d 2 3 4 6 8 \
       --random-points --instances 5 --out results/dimension.json
 
 Above 40 points per instance kmbook.sdp switches from Clarabel to SCS (eps 1e-6); see the
 accuracy notes in kmbook/sdp.py. Progress bars go to stderr (KMBOOK_PROGRESS=0 turns them off).
+--workers N runs a local Dask cluster, --scheduler ADDRESS uses an existing one; every finished
+row is checkpointed, so a killed run resumes when started again (see kmbook/cli.py).
 """
 
 import argparse
 import json
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
+from kmbook.cli import add_sweep_arguments, checkpoint_path
 from kmbook.geometries import LAYOUTS
 from kmbook.recovery import section5_thresholds
+from kmbook.sweep import sweep_executor
 
 
 def main(argv=None):
@@ -38,17 +42,15 @@ def main(argv=None):
     ap.add_argument("--random-points", action="store_true", help="i.i.d. uniform points on the spheres")
     ap.add_argument("--instances", type=int, default=1, help="repetitions per setting (with --random-points)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--workers", type=int, default=1, help="worker processes (default 1: serial)")
     ap.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
+    add_sweep_arguments(ap)
     args = ap.parse_args(argv)
 
     kwargs = dict(n=args.n, ds=args.d, tol=args.tol, solver=args.solver, random_points=args.random_points,
                   instances=args.instances, rng=args.seed)
-    if args.workers > 1:
-        with ProcessPoolExecutor(args.workers) as ex:
-            rows = section5_thresholds(args.layouts, args.K, executor=ex, **kwargs)
-    else:
-        rows = section5_thresholds(args.layouts, args.K, **kwargs)
+    checkpoint = checkpoint_path(args, "phase_transitions")
+    with sweep_executor(args.workers, args.scheduler) as ex:
+        rows = section5_thresholds(args.layouts, args.K, executor=ex, checkpoint=checkpoint, **kwargs)
 
     print(f"{'layout':6s} {'K':>3s} {'d':>3s} {'seed':>11s} | {'Peng-Wei exact from':>20s} | "
           f"{'sharp certificate':>17s} | {'(1.1) holds from':>16s}")

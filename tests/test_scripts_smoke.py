@@ -18,7 +18,8 @@ def test_every_script_has_a_smoke_test():
     assert sorted(p.stem for p in SCRIPTS.glob("*.py")) == ["census", "figure1", "phase_transitions"]
 
 
-def test_census_script(tmp_path, capsys):
+def test_census_script(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the default checkpoint goes under ./_build/checkpoints
     out = tmp_path / "census.json"
     _load("census").main(["--models", "ball", "--k-stars", "2", "--k-offsets", "0", "--ds", "1", "--etas", "4",
                           "--n-per-cluster", "50", "--n-starts", "2", "--out", str(out)])
@@ -27,14 +28,16 @@ def test_census_script(tmp_path, capsys):
     assert "structure" in capsys.readouterr().out
 
 
-def test_figure1_script(tmp_path, capsys):
+def test_figure1_script(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "figure1.png"
     _load("figure1").main(["--n", "400", "--out", str(out)])
     assert out.stat().st_size > 0
     assert capsys.readouterr().out.count("->") == 4  # one line per panel
 
 
-def test_phase_transitions_script(tmp_path, capsys):
+def test_phase_transitions_script(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "pt.json"
     _load("phase_transitions").main(["--layouts", "line", "--K", "2", "--n", "3", "--tol", "0.2", "--out", str(out)])
     rows = json.loads(out.read_text())["rows"]

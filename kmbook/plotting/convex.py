@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from .._validation import as_labels, as_points
+from .._validation import as_labels, as_points, as_real_array
 from ._style import PALETTE, color, get_ax
 
 __all__ = ["plot_partition_matrix", "plot_proximity", "plot_recovery_region", "plot_threshold_curves"]
@@ -100,6 +100,9 @@ def plot_proximity(X, labels, result, ax=None, *, pairs=None, bands=True):
         raise ValueError(f"X must have shape (N, 2); got {pts.shape}.")
     lab = as_labels(labels, "labels", n_samples=pts.shape[0])
     inv = np.unique(lab, return_inverse=True)[1]
+    if not hasattr(result, "centers") or not hasattr(result, "holds"):
+        raise TypeError("result must be the ProximityResult of pw_proximity or al_proximity; "
+                        f"got {type(result).__name__}.")
     C = result.centers
     K = C.shape[0]
     if C.shape[1] != 2 or inv.max() + 1 != K:
@@ -168,8 +171,8 @@ def plot_recovery_region(x, y, pw_exact, al_exact, ax=None, *, conditions=None, 
     >>> plt.close(fig)
     """
 
-    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    pw, al = np.asarray(pw_exact, dtype=bool), np.asarray(al_exact, dtype=bool)
+    xs, ys = as_real_array(x, "x", ndim=1), as_real_array(y, "y", ndim=1)
+    pw, al = as_real_array(pw_exact, "pw_exact") != 0, as_real_array(al_exact, "al_exact") != 0
     if pw.shape != (ys.size, xs.size) or al.shape != pw.shape:
         raise ValueError(f"pw_exact and al_exact must have shape (len(y), len(x)) = {(ys.size, xs.size)}.")
     code = np.where(pw & al, 2, np.where(al, 1, np.where(pw, 3, 0)))
@@ -218,10 +221,12 @@ def plot_threshold_curves(x, curves, ax=None, *, xlabel=None, ylabel="minimum se
     (2, 'K')
     >>> plt.close(fig)
     """
-    xs = np.asarray(x, dtype=float)
+    xs = as_real_array(x, "x", ndim=1)
+    if not isinstance(curves, dict):
+        raise TypeError(f"curves must be a dict {{label: y values}}; got {type(curves).__name__}.")
     fig, ax = get_ax(ax)
     for i, (label, y) in enumerate(curves.items()):
-        ys = np.asarray(y, dtype=float)
+        ys = as_real_array(y, f"curves[{label!r}]")
         if ys.shape != xs.shape:
             raise ValueError(f"curve {label!r} has shape {ys.shape}; expected {xs.shape}.")
         ax.plot(xs, ys, marker="os^dv<>"[i % 7] if markers else None, ms=5, color=color(i), label=label)

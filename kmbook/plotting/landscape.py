@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from .._validation import as_centers, as_points
+from .._validation import as_centers, as_list, as_points, as_real_array
 from ..models import BallMixture, GaussianMixture
 from ._style import PALETTE, color, get_ax
 from .samples import plot_trajectory, plot_voronoi
@@ -52,6 +52,10 @@ def plot_line_model(model, centers=None, ax=None, *, xlim=None, annotate=True):
     c = model.centers[:, 0]
     spread = model.radius if isinstance(model, BallMixture) else 3.5 * model.sigma
     C = None if centers is None else as_centers(centers, "centers", n_features=1)[:, 0]
+    if xlim is not None:
+        xlim = as_real_array(xlim, "xlim", ndim=1)
+        if xlim.shape != (2,) or not np.all(np.isfinite(xlim)) or not xlim[0] < xlim[1]:
+            raise ValueError(f"xlim must be (xmin, xmax) with finite xmin < xmax; got {xlim.tolist()}.")
     if xlim is None:
         pts = np.concatenate([c - spread, c + spread] + ([] if C is None else [C]))
         pad = 0.08 * (pts.max() - pts.min() + 1e-9)
@@ -86,9 +90,10 @@ def plot_line_model(model, centers=None, ax=None, *, xlim=None, annotate=True):
 
 def _grid(xs, ys, values, name, dtype):
     """Grid axes and a (len(ys), len(xs)) table of values, checked."""
-    xs = np.asarray(xs, dtype=float).ravel()
-    ys = np.asarray(ys, dtype=float).ravel()
-    table = np.asarray(values, dtype=dtype)
+    xs = as_real_array(xs, "xs").ravel()
+    ys = as_real_array(ys, "ys").ravel()
+    table = as_real_array(values, name) if dtype is float else as_list(values, name, "a table")
+    table = np.asarray(table, dtype=dtype) if dtype is not float else table
     if table.shape != (ys.size, xs.size):
         raise ValueError(f"{name} must have shape (len(ys), len(xs)) = {(ys.size, xs.size)}; got {table.shape}.")
     return xs, ys, table
@@ -289,9 +294,11 @@ def plot_curves(rows, x, y, by=None, ax=None, *, logx=False, marker="o", label_f
     -------
     (fig, ax)
     """
-    rows = list(rows)
+    rows = as_list(rows, "rows", "a list of dicts")
     if not rows:
         raise ValueError("rows must not be empty.")
+    if not all(isinstance(r, dict) for r in rows):
+        raise TypeError("rows must be a list of dicts (one per point).")
     for key in (x, y) + ((by,) if by is not None else ()):
         if key not in rows[0]:
             raise ValueError(f"rows have no column {key!r}; columns are {sorted(rows[0])}.")

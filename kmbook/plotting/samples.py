@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_centers, as_labels, as_points
+from .._validation import as_centers, as_labels, as_points, as_real_array
 from ..voronoi import voronoi_cells
 from ._style import color, get_ax
 
@@ -95,7 +95,7 @@ def plot_trajectory(trajectory, ax=None):
 
     This is the look of Paper 1, Figure 1 (bottom panels). Returns ``(fig, ax)``.
     """
-    traj = np.asarray(trajectory, dtype=float)
+    traj = as_real_array(trajectory, "trajectory")
     if traj.ndim != 3 or traj.shape[2] != 2 or traj.shape[0] < 1:
         raise ValueError(f"trajectory must have shape (T, k, 2); got {traj.shape}.")
     if not np.all(np.isfinite(traj)):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import as_real_array
 from ._style import color, get_ax
 
 __all__ = ["plot_loglog_gap"]
@@ -40,9 +41,9 @@ def plot_loglog_gap(steps, gaps, ax=None, *, label=None, color_index=0, band=(0.
     -------
     (fig, ax)
     """
-    t = np.asarray(steps, dtype=float)
-    G = np.atleast_2d(np.asarray(gaps, dtype=float))
-    if t.ndim != 1 or G.shape[1] != t.shape[0]:
+    t = as_real_array(steps, "steps", ndim=1)
+    G = np.atleast_2d(as_real_array(gaps, "gaps"))
+    if G.ndim != 2 or G.shape[1] != t.shape[0]:
         raise ValueError(f"gaps must have shape (runs, {t.shape[0]}) to match steps; got {G.shape}.")
     keep = t >= t_min
     t, G = t[keep], G[:, keep]
