@@ -97,7 +97,9 @@ def test_wilson_agrees_with_the_score_test_inversion():
         assert abs(k / n - p) / math.sqrt(p * (1 - p) / n) == pytest.approx(z, rel=1e-10)
 
 
-@pytest.mark.parametrize("k, n, err", [(3, 2, ValueError), (-1, 5, ValueError), (1, 0, ValueError), (1.5, 3, TypeError)])
+@pytest.mark.parametrize(
+    "k, n, err", [(3, 2, ValueError), (-1, 5, ValueError), (1, 0, ValueError), (1.5, 3, TypeError)]
+)
 def test_wilson_bad_input(k, n, err):
     with pytest.raises(err):
         wilson_interval(k, n)
