@@ -21,7 +21,8 @@ before it (foundations <- paper modules <- reports and plotting):
   relaxations), :mod:`kmbook.certificates` (dual certificates),
   :mod:`kmbook.proximity` (proximity conditions), :mod:`kmbook.geometries`,
   :mod:`kmbook.recovery` (Section 5);
-* reports — :mod:`kmbook.report` (tables, log-log fits),
+* reports — :mod:`kmbook.report` (tables, log-log fits), :mod:`kmbook.claims`
+  (executable claims and their uncertainty),
   :mod:`kmbook.plotting` (figures), :mod:`kmbook.cli` (the sweep scripts'
   command-line options).
 
@@ -77,6 +78,8 @@ _HOMES = {
     "geometries": ("LAYOUTS", "centers", "sphere_points", "section5_data", "far_cluster_data",),
     "recovery": ("RecoveryThreshold", "recovery_threshold", "recovery_grid", "section5_thresholds",),
     "report": ("fit_loglog", "format_table",),
+    "claims": ("Claim", "ClaimFailed", "Claims", "ClaimsTable", "Comparison", "Estimate", "Proportion",
+        "bootstrap_slope", "compare", "glue", "mean_interval", "proportion", "slope", "wilson_interval",),
     "cli": ("add_sweep_arguments", "checkpoint_path",),
     "plotting": ("PALETTE", "use_style", "color", "plot_voronoi", "plot_points", "plot_trajectory",
         "plot_line_model", "plot_cost_contours", "plot_kind_map", "plot_association", "plot_figure1",

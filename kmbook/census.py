@@ -389,10 +389,11 @@ def run_census(tasks, rng, *, executor=None, progress=None, checkpoint=None):
     numba's threading layer is not safe to fork once it has run. `checkpoint`
     (a folder) records each finished task so that a rerun resumes.
     """
-    tasks = as_list(tasks, "tasks", "a list of census or benchmark tasks (dicts)")
+    tasks = as_list(tasks, "tasks", "a list of census or benchmark tasks")
     for i, t in enumerate(tasks):
-        if not isinstance(t, dict):
-            raise TypeError(f"tasks[{i}] must be a task dict (from census_grid); got {type(t).__name__}.")
+        if not isinstance(t, (CensusTask, BenchmarkTask, dict)):
+            raise TypeError(f"tasks[{i}] must be a CensusTask, BenchmarkTask or task dict (from census_grid); "
+                            f"got {type(t).__name__}.")
     return run_sweep(_any_task, tasks, rng=rng, executor=executor, progress=progress, desc="census",
                      checkpoint=checkpoint)
 
