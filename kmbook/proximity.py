@@ -33,6 +33,7 @@ from scipy.linalg import helmert
 from scipy.spatial.distance import cdist
 
 from ._validation import as_labels, as_points, check_positive
+from .necessary import al_necessary, necessary_threshold_scale, pw_necessary  # noqa: F401  (Theorems 3.3, 3.6)
 
 __all__ = [
     "ProximityResult",
