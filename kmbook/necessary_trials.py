@@ -23,7 +23,7 @@ from ._validation import as_generator, check_int
 from .exceptions import ConvergenceWarning
 from .necessary import al_necessary, necessary_threshold_scale, pw_necessary
 
-__all__ = ["NecessaryTrials", "random_instance", "necessary_trials"]
+__all__ = ["NecessaryTrials", "random_instance", "necessary_trials", "ConditionSweep", "condition_sweep"]
 
 
 @dataclass(frozen=True)
@@ -161,3 +161,88 @@ def necessary_trials(relaxation, n_trials, rng, *, balanced=True, solver=None):
     return NecessaryTrials(
         relaxation, np.array(exact), np.array(holds), np.array(slack), np.array(ratio), np.array(flagged)
     )
+
+
+@dataclass(frozen=True)
+class ConditionSweep:
+    """Outcome of :func:`condition_sweep`: counts per separation.
+
+    Attributes
+    ----------
+    separations : ndarray of shape (S,)
+    reps : int
+        Instances per separation.
+    exact, sufficient, necessary : ndarray of int, shape (S,)
+        How many instances the relaxation solved exactly, satisfied the
+        sufficient condition ((1.1) or the localised one) and satisfied the
+        necessary condition.
+    sufficient_not_exact : int
+        Instances satisfying the sufficient condition but not solved exactly
+        (a counterexample to Theorem 3.1 / 3.5 if > 0).
+    exact_not_necessary : int
+        Instances solved exactly but violating the necessary condition
+        (a counterexample to Theorem 3.3 / 3.6 if > 0).
+    flagged : int
+        Solves that raised a ConvergenceWarning (still counted; reported).
+    """
+
+    separations: np.ndarray
+    reps: int
+    exact: np.ndarray
+    sufficient: np.ndarray
+    necessary: np.ndarray
+    sufficient_not_exact: int
+    exact_not_necessary: int
+    flagged: int
+
+
+def condition_sweep(make_data, separations, reps, rng, *, relaxation="peng_wei", solver=None):
+    """Exactness of a relaxation and its sufficient and necessary conditions over separations.
+
+    Paper: Paper 3, Theorems 3.1 and 3.3 (Peng–Wei), 3.5 and 3.6 (Amini–Levina).
+    Chapter: book/convex/peng_wei.
+
+    Parameters
+    ----------
+    make_data : callable
+        ``make_data(separation, rng) -> (X, labels)``, e.g. a ball mixture.
+    separations : array-like of shape (S,)
+    reps : int
+        Independent instances per separation.
+    rng : numpy.random.Generator or int
+    relaxation : {"peng_wei", "amini_levina"}, default="peng_wei"
+    solver : str, optional
+
+    Returns
+    -------
+    ConditionSweep
+    """
+    from .proximity import al_proximity, pw_proximity
+    from .sdp import amini_levina, is_exact, peng_wei
+
+    if relaxation not in ("peng_wei", "amini_levina"):
+        raise ValueError(f"relaxation must be 'peng_wei' or 'amini_levina'; got {relaxation!r}.")
+    if not callable(make_data):
+        raise TypeError("make_data must be callable as make_data(separation, rng) -> (X, labels).")
+    reps = check_int(reps, "reps", minimum=1)
+    seps = np.asarray(separations, dtype=float)
+    pw = relaxation == "peng_wei"
+    solve, suff, nec = (peng_wei, pw_proximity, pw_necessary) if pw else (amini_levina, al_proximity, al_necessary)
+    S = seps.size
+    exact, sufficient, necessary = np.zeros(S, int), np.zeros(S, int), np.zeros(S, int)
+    bad_suff = bad_nec = flagged = 0
+    for s, g in zip(range(S), as_generator(rng).spawn(S)):
+        for h in g.spawn(reps):
+            X, lab = make_data(float(seps[s]), h)
+            k = int(np.unique(lab).size)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ConvergenceWarning)
+                ex = is_exact(solve(X, k, solver=solver).Z, lab)
+            flagged += any(issubclass(w.category, ConvergenceWarning) for w in caught)
+            su, ne = suff(X, lab).holds, nec(X, lab).holds
+            exact[s] += ex
+            sufficient[s] += su
+            necessary[s] += ne
+            bad_suff += su and not ex
+            bad_nec += ex and not ne
+    return ConditionSweep(seps, reps, exact, sufficient, necessary, int(bad_suff), int(bad_nec), int(flagged))
