@@ -20,17 +20,12 @@ Writes benchmarks/results/sdp.json.
 """
 
 import argparse
-import json
-import platform
 import statistics
 import time
 import warnings
-from pathlib import Path
 
-import clarabel
-import cvxpy as cp
 import numpy as np
-import scs
+from _common import environment, write_result
 
 from kmbook import sdp
 from kmbook.exceptions import ConvergenceWarning
@@ -94,13 +89,11 @@ def main():
     result = {
         "reference": {"solver": REFERENCE[0], "options": REFERENCE[1]},
         "rows": rows,
-        "versions": {"cvxpy": cp.__version__, "clarabel": clarabel.__version__, "scs": scs.__version__,
-                     "numpy": np.__version__, "python": platform.python_version()},
+        "environment": environment("cvxpy", "clarabel", "scs"),
     }
-    out = Path(__file__).resolve().parent / "results" / "sdp.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\n{'N':>3s} {'kind':7s} {'relaxation':12s} {'setting':22s} {'speed vs Clarabel':>17s} {'max|Z-Zref|':>11s} {'verified':>8s}")
+    out = write_result(result, "sdp")
+    print(f"\n{'N':>3s} {'kind':7s} {'relaxation':12s} {'setting':22s} {'speed vs Clarabel':>17s} "
+          f"{'max|Z-Zref|':>11s} {'verified':>8s}")
     for r in rows:
         print(f"{r['N']:3d} {r['kind']:7s} {r['relaxation']:12s} {r['setting']:22s} {r['speedup_vs_clarabel']:17.1f}"
               f" {r['z_error']:11.1e} {str(r['verified']):>8s}")

@@ -20,9 +20,11 @@ from functools import partial
 import numpy as np
 
 from ._validation import as_labels, check_int, check_positive
+from .certificates import dual_certificate
 from .geometries import LAYOUTS, section5_data
-from .proximity import dual_certificate, pw_proximity, threshold_scale
-from .sdp import amini_levina, exactness_error, peng_wei
+from .partitions import exactness_error
+from .proximity import pw_proximity, threshold_scale
+from .sdp import amini_levina, peng_wei
 from .sweep import run_sweep
 
 __all__ = ["RecoveryThreshold", "recovery_threshold", "recovery_grid", "section5_thresholds"]
@@ -103,7 +105,8 @@ def recovery_threshold(make_data, lo, hi, *, relaxation="peng_wei", tol=1e-2, ex
     True
     """
     if not callable(make_data):
-        raise TypeError(f"make_data must be callable as make_data(separation) -> (X, labels); got {type(make_data).__name__}.")
+        raise TypeError("make_data must be callable as make_data(separation) -> (X, labels); "
+                        f"got {type(make_data).__name__}.")
     lo = check_positive(lo, "lo")
     hi = check_positive(hi, "hi")
     if not lo < hi:
@@ -170,7 +173,8 @@ def recovery_grid(make_data, xs, ys, *, relaxations=("peng_wei", "amini_levina")
     True
     """
     if not callable(make_data):
-        raise TypeError(f"make_data must be callable as make_data(x, y) -> (X, labels); got {type(make_data).__name__}.")
+        raise TypeError("make_data must be callable as make_data(x, y) -> (X, labels); "
+                        f"got {type(make_data).__name__}.")
     for r in relaxations:
         _check_relaxation(r)
     xs, ys = np.asarray(xs, dtype=float).ravel(), np.asarray(ys, dtype=float).ravel()
