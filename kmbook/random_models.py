@@ -1,0 +1,190 @@
+"""What the proximity conditions give for random models: stochastic balls and Gaussians.
+
+Paper: Paper 3, Section 4 (Definition 4.1 and Corollaries 4.1, 4.3: generalized
+stochastic ball model; Definition 4.2 and Corollary 4.4: Gaussian mixtures) and
+Remark 4.2. The seed text lost the formulas; the limits below are derived in
+the chapter from the concentration of the within-cluster spectral norms and
+labelled as ours.
+Chapter: book/convex/random_models.
+
+Derived limits (balanced clusters of ``n`` points, all pairwise centre
+distances ``>= Delta``, ``n -> infinity`` with ``K`` and ``d`` fixed):
+
+* uniform unit balls in ``R^d`` (covariance ``I/(d+2)``): condition (1.1)
+  holds for ``Delta > 2 + sqrt(2K/(d+2))`` and fails below it (for the
+  closest pair); the necessary condition (Theorem 3.3, reconstructed) fails
+  for ``Delta < 1 + sqrt(1 + 2/(d+2))``;
+* Gaussians ``N(mu_a, sigma^2 I)``, ``K = 2``: the (1.1) threshold is
+  ``sigma (2 E[M_{2n}] + 2 (1 + sqrt(d/n)))`` to leading order, with
+  ``M_m`` the maximum of ``m`` standard normals; it grows like
+  ``sigma sqrt(8 log n)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import integrate, stats
+
+from ._validation import as_generator, check_int, check_positive
+from .necessary import necessary_threshold_scale
+from .proximity import threshold_scale
+
+__all__ = [
+    "uniform_ball_sample",
+    "gaussian_sample",
+    "ball_limits",
+    "expected_max_normal",
+    "gaussian_pair_prediction",
+    "ThresholdSample",
+    "threshold_separations",
+]
+
+
+def _line_centres(K, d, delta):
+    C = np.zeros((K, d))
+    C[:, 0] = delta * np.arange(K)
+    return C
+
+
+def uniform_ball_sample(K, n, d, rng, *, delta=3.0):
+    """``n`` points uniform in each of ``K`` unit balls of ``R^d``, centres on a line ``delta`` apart.
+
+    Paper: Paper 3, Definition 4.1 (uniform distribution on the unit ball).
+    Chapter: book/convex/random_models.
+
+    Returns
+    -------
+    X : ndarray of shape (K n, d)
+    labels : ndarray of shape (K n,)
+    """
+    rng = as_generator(rng)
+    K, n, d = check_int(K, "K", minimum=2), check_int(n, "n", minimum=2), check_int(d, "d", minimum=1)
+    G = rng.normal(size=(K * n, d))
+    G /= np.linalg.norm(G, axis=1, keepdims=True)
+    R = rng.random(K * n) ** (1.0 / d)
+    labels = np.repeat(np.arange(K), n)
+    return _line_centres(K, d, check_positive(delta, "delta"))[labels] + G * R[:, None], labels
+
+
+def gaussian_sample(K, n, d, rng, *, sigma=1.0, delta=10.0):
+    """``n`` points from each of ``K`` Gaussians ``N(mu_a, sigma^2 I)``, means on a line.
+
+    Paper: Paper 3, Definition 4.2 (balanced, isotropic components).
+    Chapter: book/convex/random_models.
+    """
+    rng = as_generator(rng)
+    K, n, d = check_int(K, "K", minimum=2), check_int(n, "n", minimum=2), check_int(d, "d", minimum=1)
+    labels = np.repeat(np.arange(K), n)
+    C = _line_centres(K, d, check_positive(delta, "delta"))
+    return C[labels] + check_positive(sigma, "sigma") * rng.normal(size=(K * n, d)), labels
+
+
+def ball_limits(K, d):
+    """Large-n limits of the separation thresholds for uniform unit balls (derived here).
+
+    Paper: Paper 3, Corollary 4.1 / Remark 4.2 (sufficient) and Corollary 4.3
+    (necessary); formulas reconstructed. Awasthi et al. (2015) for comparison.
+    Chapter: book/convex/random_models.
+
+    Returns
+    -------
+    dict
+        ``"sufficient"``: ``2 + sqrt(2K/(d+2))``; ``"necessary"``:
+        ``1 + sqrt(1 + 2/(d+2))``; ``"awasthi"``: ``2 sqrt(2) (1 + 1/sqrt(d))``.
+
+    Examples
+    --------
+    >>> from kmbook.random_models import ball_limits
+    >>> {k: round(v, 4) for k, v in ball_limits(2, 2).items()}
+    {'sufficient': 3.0, 'necessary': 2.2247, 'awasthi': 4.8284}
+    """
+    s2 = 1.0 / (d + 2)
+    return {
+        "sufficient": float(2 + np.sqrt(2 * K * s2)),
+        "necessary": float(1 + np.sqrt(1 + 2 * s2)),
+        "awasthi": float(2 * np.sqrt(2) * (1 + 1 / np.sqrt(d))),
+    }
+
+
+def expected_max_normal(m):
+    """``E[max of m independent standard normals]`` by quadrature.
+
+    Chapter: book/convex/random_models.
+
+    Examples
+    --------
+    >>> from kmbook.random_models import expected_max_normal
+    >>> round(expected_max_normal(2), 6)   # 1 / sqrt(pi)
+    0.56419
+    """
+    m = check_int(m, "m", minimum=1)
+
+    def f(x):
+        return x * m * stats.norm.pdf(x) * stats.norm.cdf(x) ** (m - 1)
+
+    return float(integrate.quad(f, -12, 12, limit=200)[0])
+
+
+def gaussian_pair_prediction(n, d, sigma=1.0):
+    """Leading-order (1.1) threshold for two Gaussian clusters of ``n`` points (derived here).
+
+    ``sigma (2 E[M_{2n}] + 2 (1 + sqrt(d/n)))``: twice the expected largest of
+    the ``2n`` projections towards the other cluster, plus the right-hand side
+    of (1.1) with ``||X_bar_k|| ~ sigma (sqrt(n) + sqrt(d))``.
+
+    Paper: Paper 3, Corollary 4.4 (formula lost; this is our derivation).
+    Chapter: book/convex/random_models.
+    """
+    return float(check_positive(sigma, "sigma") * (2 * expected_max_normal(2 * n) + 2 * (1 + np.sqrt(d / n))))
+
+
+@dataclass(frozen=True)
+class ThresholdSample:
+    """Separation thresholds of random instances (one entry per replicate).
+
+    Attributes
+    ----------
+    sufficient : ndarray
+        Smallest minimum-separation of the cluster means at which (1.1) holds.
+    necessary : ndarray
+        Largest minimum-separation below which the necessary condition
+        (Theorem 3.3, reconstructed) fails.
+    """
+
+    sufficient: np.ndarray = field(repr=False)
+    necessary: np.ndarray = field(repr=False)
+
+
+def threshold_separations(sampler, reps, rng):
+    """Thresholds of (1.1) and of the necessary condition, in units of separation.
+
+    Each replicate draws ``X, labels = sampler(generator)``, then scales the
+    cluster means (shapes kept): the threshold scale times the smallest
+    distance between the sample means is the threshold separation.
+
+    Paper: Paper 3, Section 4 (the separation (1.1) needs on random data).
+    Chapter: book/convex/random_models.
+
+    Parameters
+    ----------
+    sampler : callable
+        ``sampler(rng) -> (X, labels)``.
+    reps : int
+    rng : numpy.random.Generator or int
+
+    Returns
+    -------
+    ThresholdSample
+    """
+    reps = check_int(reps, "reps", minimum=1)
+    suf, nec = [], []
+    for g in as_generator(rng).spawn(reps):
+        X, lab = sampler(g)
+        C = np.array([X[lab == a].mean(axis=0) for a in range(lab.max() + 1)])
+        D = np.linalg.norm(C[:, None] - C[None, :], axis=2)
+        dmin = D[~np.eye(len(C), dtype=bool)].min()
+        suf.append(threshold_scale(X, lab) * dmin)
+        nec.append(necessary_threshold_scale(X, lab) * dmin)
+    return ThresholdSample(np.array(suf), np.array(nec))
