@@ -1,0 +1,290 @@
+"""The proof machinery of Paper 1's Theorem 4, evaluated at computed points in one dimension.
+
+Paper: Paper 1 (Qian, Zhang, Chen), Section VI: the quantities d_{i,j},
+rho_s(boundary) of Theorem 4, expansion (17), inequality (18) and the family
+of bounds of Theorem 4 parametrised by lambda; Section II-B: the Gaussian
+negative log-likelihood L_tau and its limit 2 tau^2 L_tau -> G.
+Chapter: book/landscape/bounds.
+
+In one dimension a Voronoi boundary is a point, its relative volume
+(0-dimensional Lebesgue measure) is 1 when it lies in a ball and 0 otherwise,
+and ``V_1 r = 2r``; so ``rho_s = 1/(2r)`` for the ball that contains the
+boundary. Everything here is exact except :func:`likelihood_gap`, which uses
+adaptive quadrature.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.integrate import quad
+
+from ._validation import check_positive
+from .models import BallMixture
+
+__all__ = ["Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report",
+           "likelihood_gap", "likelihood_gap_leading_term"]
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """One Voronoi boundary of a 1-D configuration and the ball that contains it.
+
+    Attributes
+    ----------
+    i, j : int
+        Indices (in the caller's order) of the two adjacent centres.
+    point : float
+        The boundary ``(beta_i + beta_j)/2``.
+    d : float
+        ``d_{i,j} = |beta_i - beta_j| / 2``.
+    s : int or None
+        Index of the ball whose interior contains the boundary, else None.
+    rho : float
+        ``rho_s = 1/(2r)`` if ``s`` is not None, else 0.
+    """
+
+    i: int
+    j: int
+    point: float
+    d: float
+    s: int | None
+    rho: float
+
+
+def _ball_1d(model):
+    if not isinstance(model, BallMixture) or model.d != 1:
+        raise ValueError("model must be a one-dimensional BallMixture (Theorem 4 is stated for the ball model).")
+    return model.centers[:, 0], model.radius
+
+
+def boundaries_1d(model, centers):
+    """The Voronoi boundaries of ``centers`` with their ``d_{i,j}`` and ``rho_s``.
+
+    Paper: Paper 1, Section VI-C, quantities (a) and (d) and Figure 4.
+    Chapter: book/landscape/bounds.
+
+    Parameters
+    ----------
+    model : BallMixture
+        One-dimensional ball model.
+    centers : array-like of shape (k, 1)
+        Pairwise distinct centres.
+
+    Returns
+    -------
+    list of Boundary
+        One per pair of neighbours on the line.
+
+    Examples
+    --------
+    >>> from kmbook.examples import example1
+    >>> [(b.i, b.j, b.s, round(b.d * b.rho, 6)) for b in boundaries_1d(*example1(0.3))]
+    [(0, 1, 1, 1.194444), (1, 2, None, 0.0)]
+    """
+    c, r = _ball_1d(model)
+    b = np.asarray(centers, dtype=float).reshape(-1)
+    order = np.argsort(b, kind="stable")
+    if np.any(np.diff(b[order]) <= 0):
+        raise ValueError("centers must be pairwise distinct (the boundaries of coincident centres are undefined).")
+    out = []
+    for a, bb in zip(order[:-1], order[1:]):
+        t = (b[a] + b[bb]) / 2
+        inside = np.flatnonzero(np.abs(t - c) < r)
+        s = int(inside[0]) if inside.size else None
+        out.append(Boundary(int(a), int(bb), float(t), float((b[bb] - b[a]) / 2), s,
+                            1.0 / (2 * r) if s is not None else 0.0))
+    return out
+
+
+def inequality18_1d(model, centers):
+    """The largest ``d_{i,j} rho_s`` over the boundaries, and the bound ``k*/2``.
+
+    Inequality (18) says every local minimum has ``d_{i,j} rho_s <= k*/2``.
+
+    Paper: Paper 1, inequality (18).
+    Chapter: book/landscape/bounds.
+
+    Returns
+    -------
+    value, bound : float
+
+    Examples
+    --------
+    For Example 1, ``d rho = (4 + r)/(12 r) <= 3/2`` exactly when ``r >= 4/17``:
+
+    >>> from kmbook.examples import example1
+    >>> v, b = inequality18_1d(*example1(0.2)); round(v, 6), b
+    (1.75, 1.5)
+    """
+    bounds = boundaries_1d(model, centers)
+    value = max((b.d * b.rho for b in bounds), default=0.0)
+    return float(value), model.k_star / 2
+
+
+def _masses_1d(c, r, b):
+    """P_s(V_i) for every centre i and ball s (exact interval lengths)."""
+    b = np.asarray(b, dtype=float)
+    order = np.argsort(b, kind="stable")
+    cuts = np.r_[-np.inf, (b[order][1:] + b[order][:-1]) / 2, np.inf]
+    P = np.zeros((b.size, c.size))
+    for pos, i in enumerate(order):
+        lo, hi = cuts[pos], cuts[pos + 1]
+        P[i] = np.clip(np.minimum(hi, c + r) - np.maximum(lo, c - r), 0, None) / (2 * r)
+    return P, order, cuts
+
+
+def theorem4_report(model, centers, lam):
+    """Which part of Theorem 4 applies to each centre at ``lambda``, with bound and value.
+
+    Paper: Paper 1, Theorem 4 (family of bounds for the ball model).
+    Chapter: book/landscape/bounds.
+
+    Parameters
+    ----------
+    model : BallMixture
+        One-dimensional ball model.
+    centers : array-like of shape (k, 1)
+        A local minimum (the theorem's hypothesis; not checked here).
+    lam : float
+        The parameter ``lambda > 0``.
+
+    Returns
+    -------
+    list of dict
+        One row per applicable bound: ``i``, ``part`` ("1", "2 (s in A_i)",
+        "2 (s in T_i minus A_i)", "2a", "2b"), ``value`` and ``bound``, and
+        ``holds`` (``value <= bound`` for upper bounds, ``>=`` for "2 (s in
+        A_i)"). Part 2(b) is reported only while ``k^2 lambda r < 1``, where
+        its right-hand side is defined.
+
+    Examples
+    --------
+    >>> from kmbook.examples import proposition2
+    >>> rows = theorem4_report(*proposition2(0.3), lam=0.2)
+    >>> all(row["holds"] for row in rows), sorted({row["part"] for row in rows})
+    (True, ['1', '2 (s in A_i)', '2b'])
+    """
+    c, r = _ball_1d(model)
+    lam = check_positive(lam, "lam")
+    b = np.asarray(centers, dtype=float).reshape(-1)
+    k, k_star = b.size, c.size
+    P, order, cuts = _masses_1d(c, r, b)
+    big = {bd.s for bd in boundaries_1d(model, b[:, None]) if bd.s is not None and bd.rho > lam}
+    delta_max = float(np.ptp(c))
+    rows = []
+    for pos, i in enumerate(order):
+        lo, hi = cuts[pos], cuts[pos + 1]
+        T = [s for s in range(k_star) if min(hi, c[s] + r) > max(lo, c[s] - r)]
+        A = [s for s in T if lo < c[s] < hi]
+        for s in T:
+            if s in big:
+                rows.append(dict(i=int(i), part="1", s=s, value=abs(b[i] - c[s]), bound=k_star / lam + 3 * r))
+            elif s in A:
+                rows.append(dict(i=int(i), part="2 (s in A_i)", s=s, value=P[i, s], bound=1 - k * k * lam * r))
+            else:
+                rows.append(dict(i=int(i), part="2 (s in T_i minus A_i)", s=s, value=P[i, s], bound=k * lam * r))
+        if T and not any(s in big for s in T):
+            q = k * k * lam * r
+            if not A:
+                rows.append(dict(i=int(i), part="2a", s=None, value=P[i].sum() / k_star, bound=k * lam * r))
+            elif q < 1:
+                bound = (k_star * r / (1 - q) + k_star * (k * k * lam * r * r) * (1 + (k_star * k - k * k) * lam * r)
+                         / (1 - q) ** 2 + (k + 2 * k_star) * k * lam * r / (1 - q) * delta_max)
+                rows.append(dict(i=int(i), part="2b", s=None, value=abs(b[i] - c[A].mean()), bound=bound))
+    for row in rows:
+        row["holds"] = bool(row["value"] >= row["bound"]) if row["part"] == "2 (s in A_i)" else \
+            bool(row["value"] <= row["bound"])
+    return rows
+
+
+def likelihood_gap(model, centers, tau):
+    """``2 tau^2 L_tau(beta) - G(beta)`` for a one-dimensional model, by quadrature.
+
+    ``L_tau(beta) = -int log sum_j exp(-(x - beta_j)^2 / (2 tau^2)) f(x) dx`` is
+    the population negative log-likelihood of a Gaussian mixture with known
+    variance ``tau^2`` (constants dropped, as in the paper). Writing the
+    log-sum-exp around the nearest centre gives
+    ``2 tau^2 L_tau - G = -2 tau^2 int log(1 + sum_{j != nearest} e^{-(d_j - d_min)/(2 tau^2)}) f``,
+    which lies in ``[-2 tau^2 log k, 0]``.
+
+    Paper: Paper 1, Section II-B.
+    Chapter: book/landscape/bounds.
+
+    Parameters
+    ----------
+    model : BallMixture or GaussianMixture
+        One-dimensional model.
+    centers : array-like of shape (k, 1)
+    tau : float
+        The posited standard deviation, ``tau > 0``.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from kmbook.examples import proposition2
+    >>> gap = likelihood_gap(*proposition2(0.3), tau=0.1)
+    >>> bool(-2 * 0.1**2 * np.log(3) <= gap <= 0)
+    True
+    """
+    tau = check_positive(tau, "tau")
+    if model.d != 1:
+        raise ValueError("likelihood_gap is implemented for one-dimensional models; model.d = %d." % model.d)
+    b = np.sort(np.asarray(centers, dtype=float).reshape(-1))
+
+    def integrand(x):
+        d = (x - b) ** 2
+        e = np.sort((d - d.min()) / (2 * tau * tau))[1:]
+        return math.log1p(np.exp(-e).sum()) * float(model.pdf(np.array([[x]]))[0])
+
+    radius = getattr(model, "radius", None)
+    if radius is not None:
+        lo, hi = model.centers.min() - radius, model.centers.max() + radius
+        edges = np.r_[model.centers[:, 0] - radius, model.centers[:, 0] + radius]
+    else:
+        lo, hi = model.centers.min() - 12 * model.sigma, model.centers.max() + 12 * model.sigma
+        edges = np.array([])
+    mids, gaps = (b[1:] + b[:-1]) / 2, np.diff(b)
+    # the integrand has a peak of width tau^2/gap at each boundary: give quad breakpoints there
+    widths = np.outer(tau * tau / gaps, [-100, -20, -5, -1, 1, 5, 20, 100]).ravel()
+    points = np.unique(np.r_[mids, np.repeat(mids, 8) + widths, edges])
+    points = points[(points > lo) & (points < hi)]
+    value = quad(integrand, lo, hi, points=points, limit=500, epsabs=1e-15, epsrel=1e-12)[0]
+    return -2 * tau * tau * value
+
+
+def likelihood_gap_leading_term(model, centers):
+    """The ``tau^4`` coefficient of :func:`likelihood_gap` as ``tau -> 0`` (our expansion).
+
+    Near a Voronoi boundary ``t_i`` between neighbours at gap ``g_i`` the two
+    costs differ by ``2 g_i |x - t_i|``; integrating
+    ``log(1 + exp(-g_i |u| / tau^2))`` over ``u`` gives ``pi^2 tau^2 / (6 g_i)``,
+    so ``2 tau^2 L_tau - G = -(pi^2/3) tau^4 sum_i f(t_i)/g_i + o(tau^4)``
+    when ``f`` is continuous at every boundary.
+
+    Paper: Paper 1, Section II-B (the limit); the rate is ours.
+    Chapter: book/landscape/bounds.
+
+    Returns
+    -------
+    float
+        ``-(pi^2/3) sum_i f(t_i) / g_i``.
+
+    Examples
+    --------
+    >>> from kmbook.examples import proposition2
+    >>> round(likelihood_gap_leading_term(*proposition2(0.3)), 6)   # one boundary, in ball 1
+    -6.092348
+    """
+    if model.d != 1:
+        raise ValueError("likelihood_gap_leading_term needs a one-dimensional model.")
+    b = np.sort(np.asarray(centers, dtype=float).reshape(-1))
+    g = np.diff(b)
+    t = (b[1:] + b[:-1]) / 2
+    f = model.pdf(t[:, None])
+    return float(-(math.pi**2) / 3 * np.sum(f / g))

@@ -1,0 +1,69 @@
+"""Theorem 4's quantities, inequality (18) and the likelihood link, against independent computations."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from kmbook.bounds import (boundaries_1d, inequality18_1d, likelihood_gap, likelihood_gap_leading_term,
+                           theorem4_report)
+from kmbook.examples import example1, proposition2
+from kmbook.models import BallMixture, GaussianMixture
+from kmbook.objective import population_cost, population_hessian
+
+
+@pytest.mark.parametrize("r", [0.2, 4 / 17 + 1e-9, 0.3, 0.5])
+def test_inequality18_for_example1_is_r_at_least_4_over_17(r):
+    value, bound = inequality18_1d(*example1(r))
+    assert value == pytest.approx((4 + r) / (12 * r), rel=1e-12)
+    assert bound == 1.5
+    assert (value <= bound) == (r >= 4 / 17)
+
+
+@pytest.mark.parametrize("r", [0.25, 0.3, 0.45])
+def test_expansion17_equals_half_the_hessian_along_a_translation(r):
+    # the paper's second-order coefficient 1 - (2/k*) d rho against the exact Hessian
+    model, beta = example1(r)
+    H = population_hessian(model, beta)
+    v = np.array([1.0, 1.0, 1.0])
+    (b,) = [bd for bd in boundaries_1d(model, beta) if bd.s is not None]
+    assert 0.5 * v @ H @ v == pytest.approx(1 - 2 / 3 * b.d * b.rho, abs=1e-12)
+    assert 0.5 * v @ H @ v == pytest.approx(17 / 18 - 2 / (9 * r), abs=1e-12)
+
+
+def test_theorem4_bounds_hold_at_proposition2_for_a_range_of_lambda():
+    for r in (0.1, 0.3):
+        for lam in np.geomspace(0.05, 50, 25):
+            rows = theorem4_report(*proposition2(r), lam=lam)
+            assert rows and all(row["holds"] for row in rows)
+
+
+def test_theorem4_report_detects_a_violated_bound():
+    # not a local minimum: beta_1 = -2.5 sits 0.5 from the only ball it owns, while Part 2(b)
+    # at lambda = 0.01 allows k* r/(1 - q) + ... + (k + 2k*) k lambda r Delta_max/(1 - q) = 0.41
+    model = BallMixture([[-2.0], [0.0], [2.0]], radius=0.1)
+    rows = theorem4_report(model, np.array([[-2.5], [1.0], [5.0]]), lam=0.01)
+    bad = [row for row in rows if not row["holds"]]
+    assert [row["part"] for row in bad] == ["2b"] and bad[0]["value"] == pytest.approx(0.5)
+
+
+def test_likelihood_gap_against_direct_quadrature_and_its_bounds():
+    model, beta = proposition2(0.3)
+    tau = 0.2
+    b = beta.ravel()
+
+    def neg_loglik(x):
+        return -math.log(np.exp(-((x - b) ** 2) / (2 * tau * tau)).sum()) / (6 * 0.3)
+
+    L = sum(quad(neg_loglik, c - 0.3, c + 0.3, points=[-2.0], limit=200, epsabs=1e-14)[0] for c in (-2, 0, 2))
+    assert 2 * tau * tau * L - population_cost(model, beta) == pytest.approx(likelihood_gap(model, beta, tau), abs=1e-11)
+    assert -2 * tau * tau * math.log(3) <= likelihood_gap(model, beta, tau) <= 0
+
+
+def test_likelihood_gap_leading_term_gaussian():
+    model = GaussianMixture([[-2.0], [0.0], [2.5]], sigma=0.7)
+    beta = np.array([[-2.1], [0.2], [2.4]])
+    lead = likelihood_gap_leading_term(model, beta)
+    tau = 0.02
+    assert likelihood_gap(model, beta, tau) / tau**4 == pytest.approx(lead, rel=2e-3)
