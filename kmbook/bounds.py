@@ -24,7 +24,8 @@ from scipy.integrate import quad
 from ._validation import check_positive
 from .models import BallMixture
 
-__all__ = ["Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report",
+__all__ = ["Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
+           "global_minimum_1d",
            "likelihood_gap", "likelihood_gap_leading_term"]
 
 
@@ -288,3 +289,117 @@ def likelihood_gap_leading_term(model, centers):
     t = (b[1:] + b[:-1]) / 2
     f = model.pdf(t[:, None])
     return float(-(math.pi**2) / 3 * np.sum(f / g))
+
+
+def decomposition_1d(model, centers, direction, t):
+    """The decomposition (10) ``H^v(t) = U^v(t) + W^v(t)`` in one dimension, term by term.
+
+    ``U`` keeps every point with its old owner (the Voronoi sets of ``beta``)
+    and moves the centres; ``W`` collects, over the points whose owner changes
+    from ``i`` to ``j``, the cost difference ``|x - beta_j - t v_j|^2 -
+    |x - beta_i - t v_i|^2`` (non-positive by Remark 1). Both are computed by
+    adaptive quadrature, independently of the exact engine that gives ``H``.
+
+    Paper: Paper 1, Section V, eq. (10) and Remark 1.
+    Chapter: book/landscape/bounds.
+
+    Parameters
+    ----------
+    model : BallMixture or GaussianMixture
+        One-dimensional model.
+    centers, direction : array-like of shape (k, 1)
+        ``beta`` (distinct centres) and ``v``.
+    t : float
+
+    Returns
+    -------
+    H, U, W : float
+
+    Examples
+    --------
+    >>> from kmbook.examples import proposition2
+    >>> model, beta = proposition2(0.3)
+    >>> H, U, W = decomposition_1d(model, beta, np.ones((3, 1)), 0.05)
+    >>> bool(abs(H - U - W) < 1e-12 and W <= 0)
+    True
+    """
+    from .objective import population_cost
+
+    if model.d != 1:
+        raise ValueError("decomposition_1d needs a one-dimensional model.")
+    b = np.asarray(centers, dtype=float).reshape(-1)
+    v = np.asarray(direction, dtype=float).reshape(-1)
+    if v.shape != b.shape:
+        raise ValueError(f"direction must have the shape of centers, {b.shape}; got {v.shape}.")
+    bt = b + t * v
+
+    def owner(x, c):
+        return int(np.argmin((x - c) ** 2))
+
+    def u_integrand(x):
+        i = owner(x, b)
+        return (x - bt[i]) ** 2 * float(model.pdf(np.array([[x]]))[0])
+
+    def w_integrand(x):
+        i, j = owner(x, b), owner(x, bt)
+        if i == j:
+            return 0.0
+        return ((x - bt[j]) ** 2 - (x - bt[i]) ** 2) * float(model.pdf(np.array([[x]]))[0])
+
+    sb, st = np.sort(b), np.sort(bt)
+    breaks = np.r_[(sb[1:] + sb[:-1]) / 2, (st[1:] + st[:-1]) / 2]
+    radius = getattr(model, "radius", None)
+    if radius is not None:
+        c = model.centers[:, 0]
+        lo, hi = c.min() - radius, c.max() + radius
+        breaks = np.r_[breaks, c - radius, c + radius]
+    else:
+        lo, hi = model.centers.min() - 12 * model.sigma, model.centers.max() + 12 * model.sigma
+    pts = np.unique(breaks[(breaks > lo) & (breaks < hi)])
+    opts = dict(points=pts, limit=500, epsabs=1e-15, epsrel=1e-13)
+    U = quad(u_integrand, lo, hi, **opts)[0]
+    W = quad(w_integrand, lo, hi, **opts)[0]
+    return float(population_cost(model, bt[:, None])), float(U), float(W)
+
+
+def global_minimum_1d(model, k, n_per_component=4000):
+    """Global minimum of ``G`` in one dimension: exact DP on a quantile sample, then Lloyd.
+
+    The model is discretised into ``n_per_component`` points per component at
+    equal-mass quantiles; the exact dynamic programme of ``kmeans1d`` finds
+    the optimal ``k`` centres of that discretisation, and population Lloyd
+    polishes them to a fixed point of ``G`` itself.
+
+    Paper: Paper 1, Proposition 1 (an independent computation of the global
+    minimum to compare with the truth).
+    Chapter: book/landscape/bounds, book/landscape/spurious_1d.
+
+    Parameters
+    ----------
+    model : BallMixture
+        One-dimensional ball model.
+    k : int
+        Number of centres.
+    n_per_component : int, default=4000
+
+    Returns
+    -------
+    LloydResult
+        The polished minimum.
+
+    Examples
+    --------
+    >>> from kmbook.examples import proposition2
+    >>> res = global_minimum_1d(proposition2(0.3).model, 3)
+    >>> bool(np.abs(np.sort(res.centers.ravel()) - [-2.0, 0.0, 2.0]).max() < 1e-12)
+    True
+    """
+    import kmeans1d
+
+    from .lloyd import population_lloyd
+
+    c, r = _ball_1d(model)
+    u = (np.arange(n_per_component) + 0.5) / n_per_component
+    pts = np.concatenate([cc + r * (2 * u - 1) for cc in c])
+    dp = kmeans1d.cluster(pts, int(k))
+    return population_lloyd(model, np.array(dp.centroids)[:, None])

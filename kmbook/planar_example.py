@@ -31,7 +31,7 @@ from scipy.optimize import brentq
 from ._validation import check_positive
 
 __all__ = ["segment", "centres_given_boundary", "example2_minimum", "example2_range_end",
-           "example2_hessian", "finite_difference_hessian"]
+           "example2_hessian", "finite_difference_hessian", "example2_proof_quantities"]
 
 
 def _r(r):
@@ -287,3 +287,44 @@ def finite_difference_hessian(model, centers, h=1e-2, *, n_points=2**16, n_reps=
     cols = (cols + cols.transpose(0, 2, 1)) / 2
     H, err = _pn.mean_and_error(cols)
     return H, err
+
+
+def example2_proof_quantities(r):
+    """Inequalities (18), (19) and expansion (17) of Paper 1 at Example 2's minimum.
+
+    For the boundary ``x = t`` between the two effective centres and the middle
+    disk ``s``: ``d = (b2 - b1)/2``; ``rho = 2h / (pi r^2)`` (chord length over
+    disk area, ``h = sqrt(r^2 - t^2)``); ``D = 0`` (the midpoint ``(t, 0)`` lies
+    on the chord). Along the translation ``v_1 = v_2 = (1, 0)`` expansion (17)
+    gives ``1 - (2/k*) d rho``; along the rotation ``v_1 = -v_2 = (0, 1)`` it
+    gives ``1 - (2/k*)(D^2/d) rho = 1``. The exact values are half the
+    Hessian's quadratic forms along those directions.
+
+    Paper: Paper 1, proof of Theorem 4, eqs. (17)-(19).
+    Chapter: book/landscape/bounds.
+
+    Returns
+    -------
+    dict
+        ``d``, ``rho``, ``D``, ``ineq18`` (``d rho``), ``ineq19``
+        (``D^2 rho / d``), ``bound`` (``k*/2``), ``translation`` and
+        ``rotation`` (pairs: the paper's coefficient, the exact value).
+
+    Examples
+    --------
+    >>> q = example2_proof_quantities(0.27)
+    >>> bool(q["ineq18"] <= q["bound"] and abs(q["translation"][0] - q["translation"][1]) < 1e-12)
+    True
+    """
+    r = _r(r)
+    t, C = example2_minimum(r)
+    H = example2_hessian(r)
+    d = (C[1, 0] - C[0, 0]) / 2
+    h = math.sqrt(max(r * r - t * t, 0.0))
+    rho = 2 * h / (math.pi * r * r)
+    D = 0.0
+    vt = np.array([1.0, 0.0, 1.0, 0.0])
+    vr = np.array([0.0, 1.0, 0.0, -1.0])
+    return dict(d=d, rho=rho, D=D, ineq18=d * rho, ineq19=D * D * rho / d, bound=1.5,
+                translation=(1 - 2 / 3 * d * rho, vt @ H @ vt / 2),
+                rotation=(1 - 2 / 3 * D * D / d * rho, vr @ H @ vr / 2))

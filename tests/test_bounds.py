@@ -67,3 +67,35 @@ def test_likelihood_gap_leading_term_gaussian():
     lead = likelihood_gap_leading_term(model, beta)
     tau = 0.02
     assert likelihood_gap(model, beta, tau) / tau**4 == pytest.approx(lead, rel=2e-3)
+
+
+def test_decomposition10_is_an_identity_with_nonpositive_w():
+    from kmbook.bounds import decomposition_1d
+    model, beta = example1(0.3)
+    v = np.array([[1.0], [1.0], [1.0]])
+    for t in (0.02, -0.05, 0.1):
+        H, U, W = decomposition_1d(model, beta, v, t)
+        assert H == pytest.approx(U + W, abs=1e-12) and W <= 0
+    # (15): U(t) - U(0) = t^2 sum_i m_i |v_i|^2 = t^2 at a Lloyd fixed point
+    _, U0, _ = decomposition_1d(model, beta, v, 0.0)
+    _, U1, _ = decomposition_1d(model, beta, v, 0.1)
+    assert (U1 - U0) / 0.01 == pytest.approx(1.0, abs=1e-10)
+
+
+def test_global_minimum_1d_finds_the_truth_for_several_k():
+    from kmbook.bounds import global_minimum_1d
+    rng = np.random.default_rng(3)
+    for k in (2, 4, 5):
+        centres = np.cumsum(rng.uniform(6 * np.sqrt(k), 9 * np.sqrt(k), k))[:, None]
+        model = BallMixture(centres, radius=1.0)
+        res = global_minimum_1d(model, k)
+        assert np.abs(np.sort(res.centers.ravel()) - centres.ravel()).max() < 1e-9
+
+
+def test_example2_proof_quantities_match_the_hessian():
+    from kmbook.planar_example import example2_proof_quantities
+    for r in (0.26, 0.29):
+        q = example2_proof_quantities(r)
+        assert q["ineq18"] <= q["bound"] and q["ineq19"] == 0.0
+        assert q["translation"][0] == pytest.approx(q["translation"][1], abs=1e-12)
+        assert q["rotation"][1] < q["rotation"][0]      # (17) is an upper bound there
