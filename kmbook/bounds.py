@@ -25,7 +25,7 @@ from ._validation import check_positive
 from .models import BallMixture
 
 __all__ = ["Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
-           "global_minimum_1d",
+           "global_minimum_1d", "facets_2d",
            "likelihood_gap", "likelihood_gap_leading_term"]
 
 
@@ -403,3 +403,84 @@ def global_minimum_1d(model, k, n_per_component=4000):
     pts = np.concatenate([cc + r * (2 * u - 1) for cc in c])
     dp = kmeans1d.cluster(pts, int(k))
     return population_lloyd(model, np.array(dp.centroids)[:, None])
+
+
+def facets_2d(model, centers):
+    """Voronoi facets of planar centres with ``d_{i,j}`` and the facet densities ``rho_s``.
+
+    For a Gaussian component, ``rho_s(F) = int_F f_s dS`` (the paper's definition
+    (48) without the truncation to a ball, which can only lower it); for a ball
+    component, the chord length inside the ball over ``pi r^2``. The facet of
+    ``(i, j)`` is the part of their bisector closer to them than to any other
+    centre.
+
+    Paper: Paper 1, proof of Theorem 4 (quantities (a), (d)) and eq. (48).
+    Chapter: book/landscape/bounds.
+
+    Parameters
+    ----------
+    model : BallMixture or GaussianMixture
+        A planar model (``d = 2``).
+    centers : array-like of shape (k, 2)
+        Pairwise distinct centres.
+
+    Returns
+    -------
+    list of dict
+        One per adjacent pair: ``i``, ``j``, ``d``, ``normal`` (unit vector from
+        ``beta_i`` to ``beta_j``), ``rho`` (array over components).
+
+    Examples
+    --------
+    >>> from kmbook.models import GaussianMixture
+    >>> m = GaussianMixture([[-1.0, 0.0], [1.0, 0.0]], sigma=1.0)
+    >>> (F,) = facets_2d(m, [[-1.0, 0.0], [1.0, 0.0]])    # the whole line x = 0
+    >>> round(F["d"], 6), np.round(F["rho"], 6).tolist()  # phi(1) for each component
+    (1.0, [0.241971, 0.241971])
+    """
+    from scipy.special import ndtr
+
+    if model.d != 2:
+        raise ValueError(f"facets_2d needs a planar model; model.d = {model.d}.")
+    C = np.asarray(centers, dtype=float)
+    T = model.centers
+    out = []
+    for i in range(len(C)):
+        for j in range(i + 1, len(C)):
+            diff = C[j] - C[i]
+            dist = float(np.linalg.norm(diff))
+            if dist == 0:
+                raise ValueError("centers must be pairwise distinct.")
+            n = diff / dist
+            tau = np.array([-n[1], n[0]])
+            m = (C[i] + C[j]) / 2
+            lo, hi = -np.inf, np.inf
+            for l in range(len(C)):
+                if l in (i, j):
+                    continue
+                a = 2 * (C[l] - C[i]) @ tau
+                b = C[l] @ C[l] - C[i] @ C[i] - 2 * (C[l] - C[i]) @ m
+                if abs(a) < 1e-15:
+                    if b < 0:
+                        lo, hi = 1.0, 0.0
+                    continue
+                if a > 0:
+                    hi = min(hi, b / a)
+                else:
+                    lo = max(lo, b / a)
+            if not hi > lo:
+                continue
+            rho = np.empty(len(T))
+            for s, c in enumerate(T):
+                us, delta = (c - m) @ tau, (c - m) @ n
+                if hasattr(model, "sigma"):
+                    sg = model.sigma
+                    rho[s] = (math.exp(-delta**2 / (2 * sg * sg)) / (sg * math.sqrt(2 * math.pi))
+                              * (ndtr((hi - us) / sg) - ndtr((lo - us) / sg)))
+                else:
+                    r = model.radius
+                    half = math.sqrt(max(r * r - delta**2, 0.0))
+                    length = max(0.0, min(hi, us + half) - max(lo, us - half))
+                    rho[s] = length / (math.pi * r * r)
+            out.append(dict(i=i, j=j, d=dist / 2, normal=n, rho=rho))
+    return out

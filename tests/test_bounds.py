@@ -99,3 +99,18 @@ def test_example2_proof_quantities_match_the_hessian():
         assert q["ineq18"] <= q["bound"] and q["ineq19"] == 0.0
         assert q["translation"][0] == pytest.approx(q["translation"][1], abs=1e-12)
         assert q["rotation"][1] < q["rotation"][0]      # (17) is an upper bound there
+
+
+def test_facets_2d_density_against_quadrature():
+    from kmbook.bounds import facets_2d
+    model = GaussianMixture([[0.0, 6.0], [-4.0, 0.0], [0.0, 0.0], [4.0, 0.0]], sigma=0.5)
+    C = np.array([[-0.4, 6.0], [0.4, 6.0], [-3.9, 0.0], [2.05, 0.0]])
+    F = {(f["i"], f["j"]): f for f in facets_2d(model, C)}
+    f = F[(2, 3)]                       # the vertical line x = -0.925, clipped above
+    dens = lambda y: np.exp(-((-0.925) ** 2 + y**2) / (2 * 0.25)) / (2 * np.pi * 0.25)
+    # the facet runs from y = -inf up to where the top centres become closer
+    hi = max(y for y in np.linspace(-10, 10, 200001)
+             if np.linalg.norm([-0.925 - C[2, 0], y]) <= min(np.linalg.norm([-0.925 - c[0], y - c[1]])
+                                                              for c in C[[0, 1]]))
+    assert f["rho"][2] == pytest.approx(quad(dens, -np.inf, hi)[0], rel=1e-6)
+    assert f["d"] == pytest.approx((2.05 + 3.9) / 2)
