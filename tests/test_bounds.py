@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from kmbook.bounds import (boundaries_1d, inequality18_1d, likelihood_gap, likelihood_gap_leading_term,
-                           theorem4_report)
+from kmbook.bounds import boundaries_1d, inequality18_1d, theorem4_report
 from kmbook.examples import example1, proposition2
+from kmbook.likelihood import likelihood_gap, likelihood_gap_leading_term
 from kmbook.models import BallMixture, GaussianMixture
 from kmbook.objective import population_cost, population_hessian
 
