@@ -8,7 +8,8 @@ full-data cost per point against the number of points touched and against wall-c
 The reference solution of each set (batch Lloyd from the ground-truth centres) is checked with
 Paper 3's certificate (condition (1.1)): where it holds, the reference is the global optimum.
 
-Regenerate the stored results (about 10 minutes on 2 cores):
+Regenerate the stored results (a few minutes of CPU time; the stored run took 25 minutes of wall
+clock per Birch set on a heavily shared two-core machine):
 
     python scripts/stochastic_large_n.py --workers 2 --out scripts/results/stochastic_large_n.json
 
