@@ -12,15 +12,22 @@ before it (foundations <- paper modules <- reports and plotting):
   progress, executors and checkpoints);
 * Paper 1 — :mod:`kmbook.structure` (associations of Theorems 1-3),
   :mod:`kmbook.algorithms` (centroid index, coverage, pruning),
-  :mod:`kmbook.tasks` (typed census tasks), :mod:`kmbook.census` (census sweeps);
+  :mod:`kmbook.tasks` (typed census tasks), :mod:`kmbook.census` (census sweeps),
+  :mod:`kmbook.examples` (the paper's named configurations),
+  :mod:`kmbook.planar_example` (Example 2 in the plane), :mod:`kmbook.bounds`
+  (Theorem 4, inequalities (17)-(19), decomposition (10)),
+  :mod:`kmbook.likelihood` (Section II-B);
 * Paper 2 — :mod:`kmbook.stochastic` (Algorithm 1 and repeated runs),
   :mod:`kmbook.rate` (the O(1/t) rate), :mod:`kmbook.clusterability`
-  ((B1)-(B3));
+  ((B1)-(B3)), :mod:`kmbook.basins` (Theorem 3's local basins),
+  :mod:`kmbook.clusterable` (Algorithm 2's coverage, excursions),
+  :mod:`kmbook.large_n` (the large-n efficiency experiment);
 * Paper 3 — :mod:`kmbook.partitions` (partition matrices), :mod:`kmbook.oracles`
   (exact optima by enumeration), :mod:`kmbook.sdp` (Peng-Wei and Amini-Levina
   relaxations), :mod:`kmbook.certificates` (dual certificates),
-  :mod:`kmbook.proximity` (proximity conditions), :mod:`kmbook.geometries`,
-  :mod:`kmbook.recovery` (Section 5);
+  :mod:`kmbook.proximity` (proximity conditions), :mod:`kmbook.necessary` and
+  :mod:`kmbook.necessary_trials` (Theorems 3.3 and 3.6), :mod:`kmbook.geometries`,
+  :mod:`kmbook.recovery` (Section 5), :mod:`kmbook.random_models` (Section 4);
 * reports — :mod:`kmbook.report` (tables, log-log fits), :mod:`kmbook.claims`
   (executable claims and their uncertainty),
   :mod:`kmbook.plotting` (figures), :mod:`kmbook.cli` (the sweep scripts'
@@ -34,9 +41,9 @@ Every public name of these modules is also an attribute of the package
 (``kmbook.associate``, ``kmbook.peng_wei``, ...), imported on first use, so
 ``import kmbook`` stays fast and loads neither matplotlib nor cvxpy. The
 exceptions are the functions named like their module, :func:`kmbook.lloyd.lloyd`
-(``kmbook.lloyd`` is the function, as it always was) and
-:func:`kmbook.clusterability.clusterability` (``kmbook.clusterability`` is the
-module).
+(``kmbook.lloyd`` is the function, as it always was),
+:func:`kmbook.clusterability.clusterability` and
+:func:`kmbook.necessary_trials.necessary_trials` (there the name is the module).
 """
 
 import importlib
@@ -64,9 +71,19 @@ _HOMES = {
     "tasks": ("CensusTask", "BenchmarkTask",),
     "census": ("random_layout", "make_model", "split_offset", "census_task", "benchmark_task", "census_grid",
         "run_census", "summarize",),
+    "examples": ("PaperExample", "proposition2", "example1", "example2", "figure1",),
+    "planar_example": ("segment", "centres_given_boundary", "example2_minimum", "example2_range_end",
+        "example2_hessian", "finite_difference_hessian", "example2_proof_quantities",),
+    "bounds": ("Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
+        "global_minimum_1d", "facets_2d",),
+    "likelihood": ("likelihood_gap", "likelihood_gap_leading_term",),
     "stochastic": ("StochasticResult", "stochastic_kmeans", "RepeatedRuns", "repeated_runs", "log_steps",),
     "rate": ("loglog_slope", "StationaryPoint", "stationary_point", "expected_gap",),
     "clusterability": ("Clusterability",),
+    "basins": ("BasinRadius", "basin_radius", "partition_radius", "same_partition", "worst_perturbation",),
+    "clusterable": ("SeedingCoverage", "max_excursion", "seeding_coverage",),
+    "large_n": ("BATCH_SIZE", "SCALE", "efficiency_task", "load_scaled", "make_tasks", "reference_solution",
+        "task_rng",),
     "partitions": ("distance_matrix", "membership_matrix", "exactness_error", "is_exact",
         "feasibility_residuals",),
     "oracles": ("BestPartition", "best_partition",),
@@ -75,8 +92,13 @@ _HOMES = {
     "certificates": ("DualCertificate", "dual_certificate",),
     "proximity": ("ProximityResult", "Certificate", "pw_proximity", "al_proximity", "certify", "threshold_scale",
         "scale_separation",),
+    "necessary": ("NecessaryResult", "pw_necessary", "al_necessary", "necessary_threshold_scale",),
+    "necessary_trials": ("NecessaryTrials", "random_instance", "necessary_trials", "ConditionSweep",
+        "condition_sweep",),
     "geometries": ("LAYOUTS", "centers", "sphere_points", "section5_data", "far_cluster_data",),
     "recovery": ("RecoveryThreshold", "recovery_threshold", "recovery_grid", "section5_thresholds",),
+    "random_models": ("uniform_ball_sample", "gaussian_sample", "ball_limits", "expected_max_normal",
+        "gaussian_pair_prediction", "ThresholdSample", "threshold_separations",),
     "report": ("fit_loglog", "format_table",),
     "claims": ("Claim", "ClaimFailed", "Claims", "ClaimsTable", "Comparison", "Estimate", "Proportion",
         "bootstrap_slope", "compare", "glue", "mean_interval", "proportion", "slope", "wilson_interval",),

@@ -363,11 +363,11 @@ def facets_2d(model, centers):
             tau = np.array([-n[1], n[0]])
             m = (C[i] + C[j]) / 2
             lo, hi = -np.inf, np.inf
-            for l in range(len(C)):
-                if l in (i, j):
+            for q in range(len(C)):
+                if q in (i, j):
                     continue
-                a = 2 * (C[l] - C[i]) @ tau
-                b = C[l] @ C[l] - C[i] @ C[i] - 2 * (C[l] - C[i]) @ m
+                a = 2 * (C[q] - C[i]) @ tau
+                b = C[q] @ C[q] - C[i] @ C[i] - 2 * (C[q] - C[i]) @ m
                 if abs(a) < 1e-15:
                     if b < 0:
                         lo, hi = 1.0, 0.0

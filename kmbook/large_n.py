@@ -23,7 +23,7 @@ from . import data
 from .lloyd import lloyd
 from .objective import kmeans_cost
 from .seeding import buckshot, kmeans_pp
-from .stochastic import log_steps, stochastic_kmeans, stationary_point
+from .stochastic import log_steps, stationary_point, stochastic_kmeans
 
 __all__ = ["BATCH_SIZE", "SCALE", "efficiency_task", "load_scaled", "make_tasks", "reference_solution",
            "task_rng"]

@@ -28,7 +28,9 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
-from ._validation import check_positive
+from . import _population_nd as _pn
+from ._validation import check_positive, check_qmc
+from .models import model_centers
 
 __all__ = ["segment", "centres_given_boundary", "example2_minimum", "example2_range_end",
            "example2_hessian", "finite_difference_hessian", "example2_proof_quantities"]
@@ -269,12 +271,9 @@ def finite_difference_hessian(model, centers, h=1e-2, *, n_points=2**16, n_reps=
     >>> np.round(np.diag(H)[:4], 6).tolist()
     [0.666667, 0.666667, 1.333333, 1.333333]
     """
-    from . import _population_nd as _pn
-    from .objective import _check_qmc, _model_centers
-
-    C = _model_centers(model, centers)
+    C = model_centers(model, centers)
     h = check_positive(h, "h")
-    n_points, n_reps = _check_qmc(n_points, n_reps)
+    n_points, n_reps = check_qmc(n_points, n_reps)
     X = _pn.nodes(model, n_points, n_reps, rng)
     n = C.size
     cols = np.empty((n_reps, n, n))

@@ -57,7 +57,8 @@ def test_likelihood_gap_against_direct_quadrature_and_its_bounds():
         return -math.log(np.exp(-((x - b) ** 2) / (2 * tau * tau)).sum()) / (6 * 0.3)
 
     L = sum(quad(neg_loglik, c - 0.3, c + 0.3, points=[-2.0], limit=200, epsabs=1e-14)[0] for c in (-2, 0, 2))
-    assert 2 * tau * tau * L - population_cost(model, beta) == pytest.approx(likelihood_gap(model, beta, tau), abs=1e-11)
+    gap = likelihood_gap(model, beta, tau)
+    assert 2 * tau * tau * L - population_cost(model, beta) == pytest.approx(gap, abs=1e-11)
     assert -2 * tau * tau * math.log(3) <= likelihood_gap(model, beta, tau) <= 0
 
 
@@ -107,7 +108,9 @@ def test_facets_2d_density_against_quadrature():
     C = np.array([[-0.4, 6.0], [0.4, 6.0], [-3.9, 0.0], [2.05, 0.0]])
     F = {(f["i"], f["j"]): f for f in facets_2d(model, C)}
     f = F[(2, 3)]                       # the vertical line x = -0.925, clipped above
-    dens = lambda y: np.exp(-((-0.925) ** 2 + y**2) / (2 * 0.25)) / (2 * np.pi * 0.25)
+    def dens(y):
+        return np.exp(-((-0.925) ** 2 + y**2) / (2 * 0.25)) / (2 * np.pi * 0.25)
+
     # the facet runs from y = -inf up to where the top centres become closer
     hi = max(y for y in np.linspace(-10, 10, 200001)
              if np.linalg.norm([-0.925 - C[2, 0], y]) <= min(np.linalg.norm([-0.925 - c[0], y - c[1]])

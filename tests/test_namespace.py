@@ -10,7 +10,7 @@ import pytest
 import kmbook
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(kmbook.__path__) if not m.name.startswith("_"))
-NAMED_LIKE_A_MODULE = {"lloyd", "clusterability"}
+NAMED_LIKE_A_MODULE = {"lloyd", "clusterability", "necessary_trials"}
 
 
 def test_every_public_module_is_mapped():

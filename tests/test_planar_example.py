@@ -8,8 +8,14 @@ from scipy.integrate import quad
 
 from kmbook.examples import example2
 from kmbook.lloyd import population_lloyd
-from kmbook.planar_example import (centres_given_boundary, example2_hessian, example2_minimum,
-                                   example2_range_end, finite_difference_hessian, segment)
+from kmbook.planar_example import (
+    centres_given_boundary,
+    example2_hessian,
+    example2_minimum,
+    example2_range_end,
+    finite_difference_hessian,
+    segment,
+)
 
 
 @pytest.mark.parametrize("t", [-0.26, -0.2, 0.0, 0.13])
