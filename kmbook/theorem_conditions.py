@@ -27,7 +27,8 @@ from scipy import optimize, stats
 __all__ = ["phi", "smallest_t_theorem2", "theorem2_requirements", "theorem2_holds",
            "theorem2_smallest_eta_min", "theorem3_requirements", "theorem3_holds",
            "theorem3_bounds", "theorem3_smallest_eta_min", "theorem5_requirements",
-           "gaussian_tail", "Requirements"]
+           "gaussian_tail", "Requirements", "theorem6_part2b_bound", "theorem5_step_i_bound",
+           "theorem5_one_fit_one_bound"]
 
 
 def _positive_int(x, name):
@@ -195,3 +196,40 @@ def gaussian_tail(t, d):
     """
     d = _positive_int(d, "d")
     return float(stats.chi2.sf(float(t) ** 2 * d, d))
+
+
+def _gauss_terms(t, c, d, k, k_star, eta_max):
+    t, c, eta_max = _positive(t, "t"), _positive(c, "c"), _positive(eta_max, "eta_max")
+    k, k_star, d = _positive_int(k, "k"), _positive_int(k_star, "k_star"), _positive_int(d, "d")
+    dd = min(d, k + k_star)
+    sigma = 1.0 / (eta_max * math.sqrt(dd))            # Delta_max = 1
+    lam_r = c * math.sqrt(t / eta_max)                  # lambda r with lambda = c / sqrt(r Delta)
+    return t, c, eta_max, k, k_star, sigma, lam_r, phi(t, d, k, k_star, version="theorem5")
+
+
+def theorem6_part2b_bound(t, c, d, k, k_star, eta_max):
+    """Theorem 6, Part 2(b): the bound on ``||beta_i - b_i||`` over ``Delta_max`` with
+    ``lambda = c / sqrt(r Delta_max)`` and ``r = t sigma sqrt(d')``, ``d' = min(d, k + k*)``."""
+    t, c, eta_max, k, ks, s, lr, p = _gauss_terms(t, c, d, k, k_star, eta_max)
+    a = k * k * lr + p
+    if a >= 1:
+        return math.inf
+    return (2 * ks * s / (1 - a)
+            + 2 * s * math.sqrt(a) * (1 + (ks * k - k * k) * lr + (ks - 1) * p) / (1 - a) ** 2
+            + ((2 * ks + k) * k * lr + (2 * ks + 1) * p) / (1 - a))
+
+
+def theorem5_step_i_bound(t, c, d, k, k_star, eta_max):
+    """The right-hand side after step (i) of the paper's display (49), over ``Delta_max``."""
+    t, c, eta_max, k, ks, s, lr, p = _gauss_terms(t, c, d, k, k_star, eta_max)
+    st, se = math.sqrt(t), math.sqrt(eta_max)
+    return (4 * ks * s + 4 * math.sqrt(2) * s * (1 + c * (ks * k - k * k) * st / se + (ks - 1) * p)
+            + 2 * (c * (2 * ks + k) * k * st / se + (2 * ks + 1) * p))
+
+
+def theorem5_one_fit_one_bound(t, c, d, k, k_star, eta_max):
+    """Theorem 5's many/one-fit-one bound (46) over ``Delta_max``:
+    ``(2k*/(ck sqrt t) + 2ck(k* + k) sqrt t)/sqrt(eta_max) + 7k* phi(t)``."""
+    t, c, eta_max, k, ks, s, lr, p = _gauss_terms(t, c, d, k, k_star, eta_max)
+    st = math.sqrt(t)
+    return (2 * ks / (c * k * st) + 2 * c * k * (ks + k) * st) / math.sqrt(eta_max) + 7 * ks * p

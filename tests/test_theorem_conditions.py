@@ -83,3 +83,26 @@ def test_gaussian_tail_against_quadrature(t, d):
     dens = lambda x: stats.chi.pdf(x, d)
     val, _ = integrate.quad(dens, t * math.sqrt(d), np.inf, epsabs=1e-14)
     assert gaussian_tail(t, d) == pytest.approx(val, rel=1e-6, abs=1e-14)
+
+
+def test_gaussian_bounds_against_direct_arithmetic():
+    from kmbook.theorem_conditions import (theorem5_one_fit_one_bound, theorem5_step_i_bound,
+                                           theorem6_part2b_bound)
+    k = ks = 4
+    t, c, d = 10.0, 3.0, 2
+    eta = 16 * t * c * c * k ** 4                 # the smallest eta_max Theorem 5 allows
+    p = 2 * math.exp(-t * t * 2 / 8)
+    lr = c * math.sqrt(t / eta)                   # = 1/(4 k^2) here
+    assert lr == pytest.approx(1 / 64)
+    sigma = 1 / (eta * math.sqrt(2))
+    a = 16 * lr + p
+    third = ((2 * ks + k) * k * lr + (2 * ks + 1) * p) / (1 - a)
+    assert theorem6_part2b_bound(t, c, d, k, ks, eta) == pytest.approx(
+        2 * ks * sigma / (1 - a) + 2 * sigma * math.sqrt(a) * (1 + 0 + 3 * p) / (1 - a) ** 2 + third)
+    # step (i) doubles the last term's 1/(1 - a) <= 2 and the middle one's 1/(1 - a)^2 <= 4
+    assert theorem5_step_i_bound(t, c, d, k, ks, eta) == pytest.approx(
+        4 * ks * sigma + 4 * math.sqrt(2) * sigma * (1 + 3 * p) + 2 * (12 * 4 * lr + 9 * p))
+    assert theorem5_one_fit_one_bound(t, c, d, k, ks, eta) == pytest.approx(
+        (8 / (12 * math.sqrt(t)) + 2 * 3 * 4 * 8 * math.sqrt(t)) / math.sqrt(eta) + 28 * p)
+    # the paper's step (ii) claims step (i) <= (46); it is not so here
+    assert theorem5_step_i_bound(t, c, d, k, ks, eta) > 1.4 * theorem5_one_fit_one_bound(t, c, d, k, ks, eta)
