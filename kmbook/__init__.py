@@ -16,7 +16,9 @@ before it (foundations <- paper modules <- reports and plotting):
   :mod:`kmbook.examples` (the paper's named configurations),
   :mod:`kmbook.planar_example` (Example 2 in the plane), :mod:`kmbook.bounds`
   (Theorem 4, inequalities (17)-(19), decomposition (10)),
-  :mod:`kmbook.likelihood` (Section II-B);
+  :mod:`kmbook.likelihood` (Section II-B), :mod:`kmbook.theorem_conditions`
+  (the theorems' hypotheses and constants as numbers), :mod:`kmbook.census_counts`
+  and :mod:`kmbook.stored_sweeps` (the stored census and algorithms sweeps);
 * Paper 2 — :mod:`kmbook.stochastic` (Algorithm 1 and repeated runs),
   :mod:`kmbook.rate` (the O(1/t) rate), :mod:`kmbook.clusterability`
   ((B1)-(B3)), :mod:`kmbook.basins` (Theorem 3's local basins),
@@ -77,6 +79,13 @@ _HOMES = {
     "bounds": ("Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
         "global_minimum_1d", "facets_2d",),
     "likelihood": ("likelihood_gap", "likelihood_gap_leading_term",),
+    "theorem_conditions": ("phi", "smallest_t_theorem2", "theorem2_requirements", "theorem2_holds",
+        "theorem2_smallest_eta_min", "theorem3_requirements", "theorem3_holds", "theorem3_bounds",
+        "theorem3_smallest_eta_min", "theorem5_requirements", "gaussian_tail", "Requirements",
+        "theorem6_part2b_bound", "theorem5_step_i_bound", "theorem5_one_fit_one_bound",),
+    "census_counts": ("count_summary", "reaches_truth",),
+    "stored_sweeps": ("CHAPTERS", "SWEEPS_DIR", "sweep_definitions", "run_sweeps", "save_sweeps", "load_sweeps",
+        "rerun_task", "records_match",),
     "stochastic": ("StochasticResult", "stochastic_kmeans", "RepeatedRuns", "repeated_runs", "log_steps",),
     "rate": ("loglog_slope", "StationaryPoint", "stationary_point", "expected_gap",),
     "clusterability": ("Clusterability",),

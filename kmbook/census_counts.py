@@ -11,8 +11,8 @@ Chapter: book/landscape/census, book/landscape/algorithms.
 
 from __future__ import annotations
 
-from .structure import KINDS
 from .claims import proportion
+from .structure import KINDS
 
 __all__ = ["count_summary", "reaches_truth"]
 

@@ -25,12 +25,12 @@ import pathlib
 import numpy as np
 
 from ._validation import spawn_generators
-from .census import census_grid, census_task, benchmark_task, run_census
+from .census import benchmark_task, census_grid, census_task, run_census
 
-__all__ = ["CHAPTERS", "DATA_DIR", "sweep_definitions", "run_sweeps", "save_sweeps",
+__all__ = ["CHAPTERS", "SWEEPS_DIR", "sweep_definitions", "run_sweeps", "save_sweeps",
            "load_sweeps", "rerun_task", "records_match"]
 
-DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "data" / "sweeps"
+SWEEPS_DIR = pathlib.Path(__file__).resolve().parent.parent / "data" / "sweeps"
 CHAPTERS = ("census", "algorithms")
 
 CENSUS_SEED = 4004
@@ -132,7 +132,7 @@ def load_sweeps(chapter, path=None):
     FileNotFoundError
         With the command that regenerates the file.
     """
-    path = pathlib.Path(path) if path is not None else DATA_DIR / f"{chapter}.json"
+    path = pathlib.Path(path) if path is not None else SWEEPS_DIR / f"{chapter}.json"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing; regenerate it with "
                                 f"`python scripts/landscape_sweeps.py {chapter} --workers 2`")

@@ -185,7 +185,8 @@ def theorem5_requirements(t, c, d, k, k_star, eta_max):
     k, k_star = _positive_int(k, "k"), _positive_int(k_star, "k_star")
     p = phi(t, d, k, k_star, version="theorem5")
     st, se = math.sqrt(t), math.sqrt(eta_max)
-    need = (k_star / (k * st) * (2 + c * st / se) + 3 * c * k * (k_star + k) * st) * se + 2 * (2 * k_star + 1) * p * eta_max
+    need = ((k_star / (k * st) * (2 + c * st / se) + 3 * c * k * (k_star + k) * st) * se
+            + 2 * (2 * k_star + 1) * p * eta_max)
     return Requirements(16 * t * c * c * k ** 4, False, need, dict(phi=p, t_admissible=bool(p < 0.25)))
 
 

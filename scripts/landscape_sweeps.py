@@ -19,16 +19,16 @@ import concurrent.futures as cf
 import multiprocessing
 import sys
 
-from kmbook.stored_sweeps import CHAPTERS, DATA_DIR, run_sweeps, save_sweeps
+from kmbook.stored_sweeps import CHAPTERS, SWEEPS_DIR, run_sweeps, save_sweeps
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("chapter", choices=CHAPTERS)
     p.add_argument("--workers", type=int, default=1, help="processes (1: run in this process)")
-    p.add_argument("--out", help=f"output file (default {DATA_DIR}/<chapter>.json)")
+    p.add_argument("--out", help=f"output file (default {SWEEPS_DIR}/<chapter>.json)")
     args = p.parse_args(argv)
-    out = args.out or DATA_DIR / f"{args.chapter}.json"
+    out = args.out or SWEEPS_DIR / f"{args.chapter}.json"
     command = f"python scripts/landscape_sweeps.py {args.chapter} --workers {args.workers}"
     if args.workers > 1:
         ctx = multiprocessing.get_context("spawn")   # numba's threading layer is not fork-safe

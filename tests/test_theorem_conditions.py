@@ -6,10 +6,19 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from kmbook.theorem_conditions import (gaussian_tail, phi, smallest_t_theorem2, theorem2_holds,
-                                       theorem2_requirements, theorem2_smallest_eta_min,
-                                       theorem3_bounds, theorem3_holds, theorem3_requirements,
-                                       theorem3_smallest_eta_min, theorem5_requirements)
+from kmbook.theorem_conditions import (
+    gaussian_tail,
+    phi,
+    smallest_t_theorem2,
+    theorem2_holds,
+    theorem2_requirements,
+    theorem2_smallest_eta_min,
+    theorem3_bounds,
+    theorem3_holds,
+    theorem3_requirements,
+    theorem3_smallest_eta_min,
+    theorem5_requirements,
+)
 
 
 def test_phi_versions():
@@ -80,14 +89,15 @@ def test_theorem5_requirement_formula():
 @pytest.mark.parametrize("t,d", [(1.0, 1), (1.5, 3), (2.0, 20), (1.2, 80)])
 def test_gaussian_tail_against_quadrature(t, d):
     # P(||Z|| > t sqrt d) from the chi density integrated numerically
-    dens = lambda x: stats.chi.pdf(x, d)
+    def dens(x):
+        return stats.chi.pdf(x, d)
+
     val, _ = integrate.quad(dens, t * math.sqrt(d), np.inf, epsabs=1e-14)
     assert gaussian_tail(t, d) == pytest.approx(val, rel=1e-6, abs=1e-14)
 
 
 def test_gaussian_bounds_against_direct_arithmetic():
-    from kmbook.theorem_conditions import (theorem5_one_fit_one_bound, theorem5_step_i_bound,
-                                           theorem6_part2b_bound)
+    from kmbook.theorem_conditions import theorem5_one_fit_one_bound, theorem5_step_i_bound, theorem6_part2b_bound
     k = ks = 4
     t, c, d = 10.0, 3.0, 2
     eta = 16 * t * c * c * k ** 4                 # the smallest eta_max Theorem 5 allows
