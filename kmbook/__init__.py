@@ -12,7 +12,7 @@ before it (foundations <- paper modules <- reports and plotting):
   progress, executors and checkpoints);
 * Paper 1 — :mod:`kmbook.structure` (associations of Theorems 1-3),
   :mod:`kmbook.algorithms` (centroid index, coverage, pruning),
-  :mod:`kmbook.census` (census sweeps);
+  :mod:`kmbook.tasks` (typed census tasks), :mod:`kmbook.census` (census sweeps);
 * Paper 2 — :mod:`kmbook.stochastic` (Algorithm 1 and repeated runs),
   :mod:`kmbook.rate` (the O(1/t) rate), :mod:`kmbook.clusterability`
   ((B1)-(B3));
@@ -60,6 +60,7 @@ _HOMES = {
     "exceptions": ("ConvergenceWarning",),
     "structure": ("KINDS", "Group", "Association", "associate", "figure1_setup",),
     "algorithms": ("centroid_index", "coverage_probability", "PruneResult", "prune",),
+    "tasks": ("CensusTask", "BenchmarkTask",),
     "census": ("random_layout", "make_model", "split_offset", "census_task", "benchmark_task", "census_grid",
         "run_census", "summarize",),
     "stochastic": ("StochasticResult", "stochastic_kmeans", "RepeatedRuns", "repeated_runs", "log_steps",),

@@ -163,7 +163,7 @@ def _valley_ratio(X, ci, cj):
     return mid / low
 
 
-def prune(X, centers, *, empty=0.1, valley=1.0, n_clusters=None, neighbours=5):
+def prune(X, centers, *, empty=0.1, valley=1.0, k=None, neighbours=5, n_clusters=None):
     """Prune an over-parametrised solution: drop almost-empty centres, merge near-duplicates.
 
     Paper: Paper 1, Section IV-b (over-parametrisation followed by pruning;
@@ -185,14 +185,16 @@ def prune(X, centers, *, empty=0.1, valley=1.0, n_clusters=None, neighbours=5):
         points of their two Voronoi sets are at least ``valley`` times as
         dense near the bisector as near the less dense of the two centres:
         no density valley separates them, as for two centres that split one
-        cluster (many-fit-one). Ignored when `n_clusters` is given.
-    n_clusters : int, optional
+        cluster (many-fit-one). Ignored when `k` is given.
+    k : int, optional
         If given, merge instead by the smallest increase of the k-means cost
         (Ward's criterion ``n_i n_j / (n_i + n_j) ||beta_i - beta_j||^2``)
-        until `n_clusters` centres remain (after dropping).
+        until `k` centres remain (after dropping).
     neighbours : int, default=5
         With the valley test, only each centre's `neighbours` nearest other
         centres are candidates for a merge.
+    n_clusters : int, optional
+        The earlier name of `k`, still accepted.
 
     Returns
     -------
@@ -221,7 +223,7 @@ def prune(X, centers, *, empty=0.1, valley=1.0, n_clusters=None, neighbours=5):
     an interval has a flat profile (ratio 1), so in one dimension split ball
     clusters are merged only about half the time; lower `valley` there.
     Sampling noise in the slab counts can leave a split cluster unmerged (an
-    extra centre) when clusters are    small clusters.
+    extra centre) when clusters are small.
 
     Examples
     --------
@@ -238,8 +240,12 @@ def prune(X, centers, *, empty=0.1, valley=1.0, n_clusters=None, neighbours=5):
     empty = check_positive(empty, "empty")
     valley = check_positive(valley, "valley")
     neighbours = check_int(neighbours, "neighbours", minimum=1)
+    if k is not None and n_clusters is not None:
+        raise TypeError("pass k or its earlier name n_clusters, not both.")
+    name = "n_clusters" if n_clusters is not None else "k"
+    n_clusters = n_clusters if n_clusters is not None else k
     if n_clusters is not None:
-        n_clusters = check_int(n_clusters, "n_clusters", minimum=1)
+        n_clusters = check_int(n_clusters, name, minimum=1)
     n, k = X.shape[0], C.shape[0]
 
     counts = _k.assign(X, C)[3]

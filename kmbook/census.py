@@ -34,6 +34,7 @@ from .report import format_table as format_table
 from .seeding import kmeans_pp, uniform
 from .structure import KINDS, associate
 from .sweep import run_sweep
+from .tasks import BenchmarkTask, CensusTask
 
 __all__ = ["random_layout", "make_model", "split_offset", "census_task", "benchmark_task", "census_grid",
            "run_census", "summarize"]
@@ -166,7 +167,7 @@ def census_task(task, rng):
 
     Parameters
     ----------
-    task : dict
+    task : CensusTask or dict
         ``model`` ("ball" or "gauss"), ``k_star``, ``k``, ``d``, ``eta_min``,
         ``n`` (sample size), ``n_starts``; optional ``seeding`` ("uniform",
         default, or "kmeans++"), ``layout`` (int seed of the true centres;
@@ -222,7 +223,7 @@ def benchmark_task(task, rng):
 
     Parameters
     ----------
-    task : dict
+    task : BenchmarkTask or dict
         ``name`` (see :func:`kmbook.data.available`) and ``n_starts``;
         optional ``k`` (default: the ground-truth number of clusters),
         ``seeding``, ``tol``, ``share``, ``prune``, ``threads`` as in
@@ -244,8 +245,10 @@ def benchmark_task(task, rng):
     >>> out["k_star"], len(out["ci"])
     (15, 2)
     """
+    if isinstance(task, BenchmarkTask):
+        task = {key: value for key, value in task.as_dict().items() if key != "k" or value is not None}
     if not isinstance(task, dict):
-        raise TypeError(f"task must be a dict; got {type(task).__name__}.")
+        raise TypeError(f"task must be a BenchmarkTask or a dict; got {type(task).__name__}.")
     if "name" not in task or "n_starts" not in task:
         raise ValueError("a benchmark task needs 'name' and 'n_starts'.")
     unknown = set(task) - {"name", "k", "n_starts"} - set(_DEFAULTS)
@@ -282,7 +285,7 @@ def _run_starts(out, X, labels, T, t, gen):
         out["cost"].append(res.cost / n)
         out["ci"].append(centroid_index(res.centers, T))
         if t["prune"]:
-            pruned = prune(X, res.centers, n_clusters=k_star if t["prune"] == "ward" else None)
+            pruned = prune(X, res.centers, k=k_star if t["prune"] == "ward" else None)
             polished = lloyd(X, pruned.centers, max_iter=1000)
             out["k_pruned"].append(len(pruned.centers))
             out["ci_pruned"].append(centroid_index(polished.centers, T))
@@ -303,8 +306,10 @@ _REQUIRED = ("model", "k_star", "k", "d", "eta_min", "n", "n_starts")
 
 
 def _check_task(task):
+    if isinstance(task, CensusTask):
+        task = task.as_dict()
     if not isinstance(task, dict):
-        raise TypeError(f"task must be a dict; got {type(task).__name__}.")
+        raise TypeError(f"task must be a CensusTask or a dict; got {type(task).__name__}.")
     missing = [key for key in _REQUIRED if key not in task]
     if missing:
         raise ValueError(f"task is missing {missing}; a census task needs {list(_REQUIRED)}.")
@@ -334,12 +339,12 @@ def _check_common(t):
     return t
 
 
-def census_grid(models=("ball", "gauss"), k_stars=(3, 6), k_offsets=(-1, 0, 2), ds=(2, 5),
+def census_grid(*, models=("ball", "gauss"), k_stars=(3, 6), k_offsets=(-1, 0, 2), ds=(2, 5),
                 etas=(2.5, 4.0, 8.0, 16.0, 32.0), n_per_cluster=1000, n_starts=20, **extra):
-    """The Cartesian grid of census tasks (one dict per combination).
+    """The Cartesian grid of census tasks (one :class:`CensusTask` per combination).
 
     ``k = k_star + offset`` for each offset (combinations with ``k < 1`` are
-    skipped); ``n = n_per_cluster * k_star``; `extra` keys (e.g.
+    skipped); ``n = n_per_cluster * k_star``; `extra` fields (e.g.
     ``seeding``, ``tol``) are copied into every task.
 
     Examples
@@ -359,20 +364,23 @@ def census_grid(models=("ball", "gauss"), k_stars=(3, 6), k_offsets=(-1, 0, 2), 
     tasks = []
     for model, k_star, off, d, eta in itertools.product(*grid):
         if k_star + off >= 1:
-            tasks.append(dict(model=model, k_star=k_star, k=k_star + off, d=d, eta_min=float(eta),
-                              n=n_per_cluster * k_star, n_starts=n_starts, **extra))
+            tasks.append(CensusTask(model=model, k_star=k_star, k=k_star + off, d=d, eta_min=float(eta),
+                                    n=n_per_cluster * k_star, n_starts=n_starts, **extra))
     return tasks
 
 
 def _any_task(task, rng):
-    return benchmark_task(task, rng) if isinstance(task, dict) and "name" in task else census_task(task, rng)
+    is_benchmark = isinstance(task, BenchmarkTask) or (isinstance(task, dict) and "name" in task)
+    return benchmark_task(task, rng) if is_benchmark else census_task(task, rng)
 
 
 def run_census(tasks, rng, *, executor=None, progress=None, checkpoint=None):
     """Run census tasks with :func:`kmbook.sweep.run_sweep` (progress bar, optional executor).
 
-    Chapter: book/landscape/census, book/landscape/algorithms. Tasks with a
-    ``name`` go to :func:`benchmark_task`, the others to :func:`census_task`.
+    Chapter: book/landscape/census, book/landscape/algorithms.
+    :class:`BenchmarkTask` objects and dicts with a ``name`` go to
+    :func:`benchmark_task`, the others (:class:`CensusTask` or dict) to
+    :func:`census_task`.
     Results do not depend on the executor: task ``i`` always receives the
     ``i``-th generator spawned from `rng`.
 
@@ -383,13 +391,13 @@ def run_census(tasks, rng, *, executor=None, progress=None, checkpoint=None):
     """
     tasks = as_list(tasks, "tasks", "a list of census or benchmark tasks (dicts)")
     for i, t in enumerate(tasks):
-        if not isinstance(t, dict):
-            raise TypeError(f"tasks[{i}] must be a task dict (from census_grid); got {type(t).__name__}.")
+        if not isinstance(t, (dict, CensusTask, BenchmarkTask)):
+            raise TypeError(f"tasks[{i}] must be a CensusTask, BenchmarkTask or task dict; got {type(t).__name__}.")
     return run_sweep(_any_task, tasks, rng=rng, executor=executor, progress=progress, desc="census",
                      checkpoint=checkpoint)
 
 
-def summarize(records, by=("model", "eta_min")):
+def summarize(records, *, by=("model", "eta_min")):
     """Aggregate census records over the keys `by`.
 
     Returns

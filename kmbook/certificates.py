@@ -96,7 +96,7 @@ def _householder_bound(Xc, inv, W, K):
     return max(0.0, float(np.linalg.eigvalsh(G_half @ H @ G_half)[-1]))
 
 
-def dual_certificate(X, labels, relaxation="peng_wei", z="paper", max_points=3000, build=True):
+def dual_certificate(X, labels, relaxation="peng_wei", *, z="paper", max_points=3000, build=True):
     """Build the paper's dual certificate explicitly and check it numerically.
 
     Construction (Section 6.3–6.4; Section 7.1 for Amini–Levina). With

@@ -61,7 +61,7 @@ class LloydResult:
     center_error: np.ndarray | None = field(default=None, repr=False)
 
 
-def lloyd(X, init, max_iter=300, tol=0.0, record=False):
+def lloyd(X, init, *, max_iter=300, tol=0.0, record=False):
     """Lloyd's algorithm from given initial centres.
 
     Each step assigns every point to its nearest centre (ties to the lowest

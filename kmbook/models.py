@@ -16,8 +16,10 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.spatial.distance import pdist
-from scipy.special import gammaln
+from scipy.special import gammaln, ndtr
 
+from . import _population_1d as _p1
+from . import _population_nd as _pn
 from ._validation import as_centers, as_generator, as_points, check_int, check_positive
 
 __all__ = ["SNR", "BallMixture", "GaussianMixture", "balanced_sample"]
@@ -149,6 +151,32 @@ class BallMixture(_Mixture):
         """Component ``f_s`` alone, as a one-component :class:`BallMixture`."""
         return BallMixture(self.centers[[s]], self.radius)
 
+    # The population engines (kmbook._population_1d, kmbook._population_nd) ask the model
+    # for what depends on its kind of component:
+    @property
+    def qmc_dim(self):
+        """Dimension of the uniform nodes :meth:`unit_nodes` maps (``d + 1`` for a ball in ``d > 2``)."""
+        return self.d + 1 if self.d > 2 else self.d
+
+    def unit_nodes(self, u):
+        """Map uniform points `u` of shape (n, :attr:`qmc_dim`) to one component centred at 0."""
+        return _pn.ball_unit_nodes(self.radius, self.d, u)
+
+    def interval_masses(self, lo, hi):
+        """``P_s([lo_i, hi_i])`` for each interval ``i`` and component ``s`` (one dimension), shape (m, k*)."""
+        mu, r = self.centers[:, 0], self.radius
+        left = np.maximum(lo[:, None], mu[None, :] - r)
+        right = np.minimum(hi[:, None], mu[None, :] + r)
+        return np.clip(right - left, 0.0, None) / (2 * r)
+
+    def interval_moments(self, lo, hi, beta):
+        """Per-component moments ``int (x - beta)^p f_s`` over ``[lo, hi]``, p = 0, 1, 2 (one dimension)."""
+        return _p1.ball_moments(self.centers[:, 0][None, :], self.radius, lo, hi, beta)
+
+    def density_one_sided(self, t):
+        """Left and right limits ``f(t-)``, ``f(t+)`` of the density at points `t` (one dimension)."""
+        return _p1.ball_density_one_sided(self.centers, self.radius, t)
+
     @property
     def eta_min(self):
         """``eta_min = Delta_min / r`` (Paper 1, Section II-C)."""
@@ -216,6 +244,29 @@ class GaussianMixture(_Mixture):
     def component(self, s):
         """Component ``f_s`` alone, as a one-component :class:`GaussianMixture`."""
         return GaussianMixture(self.centers[[s]], self.sigma)
+
+    # The population engines ask the model for what depends on its kind of component:
+    @property
+    def qmc_dim(self):
+        """Dimension of the uniform nodes :meth:`unit_nodes` maps (``d``)."""
+        return self.d
+
+    def unit_nodes(self, u):
+        """Map uniform points `u` of shape (n, d) to one component centred at 0."""
+        return _pn.gauss_unit_nodes(self.sigma, u)
+
+    def interval_masses(self, lo, hi):
+        """``P_s([lo_i, hi_i])`` for each interval ``i`` and component ``s`` (one dimension), shape (m, k*)."""
+        mu, s = self.centers[:, 0], self.sigma
+        return ndtr((hi[:, None] - mu[None, :]) / s) - ndtr((lo[:, None] - mu[None, :]) / s)
+
+    def interval_moments(self, lo, hi, beta):
+        """Per-component moments ``int (x - beta)^p f_s`` over ``[lo, hi]``, p = 0, 1, 2 (one dimension)."""
+        return _p1.gauss_moments(self.centers[:, 0][None, :], self.sigma, lo, hi, beta)
+
+    def density_one_sided(self, t):
+        """The density at points `t`, twice (it is continuous: both one-sided limits agree)."""
+        return _p1.gauss_density(self.centers, self.sigma, t)
 
     def eta(self, k):
         """Return ``SNR(eta_min, eta_max)`` for a fit with `k` centres.

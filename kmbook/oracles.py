@@ -68,7 +68,7 @@ class BestPartition:
     n_partitions: int
 
 
-def best_partition(X, k, balanced=False):
+def best_partition(X, k, *, balanced=False):
     """Global k-means optimum by enumerating every partition (N <= 12).
 
     An exact oracle for tiny instances: the relaxations' values must lie below

@@ -236,7 +236,7 @@ class PopulationLloydResult:
     counts: None = field(default=None, repr=False)
 
 
-def population_lloyd(model, init, max_iter=1000, tol=1e-10, record=False, *, n_points=2**14, n_reps=8, rng=0):
+def population_lloyd(model, init, *, max_iter=1000, tol=1e-10, record=False, n_points=2**14, n_reps=8, rng=0):
     """Lloyd's algorithm on the population: iterate the centre-of-mass map of Lemma 2.
 
     Each step moves every centre ``beta_i`` whose Voronoi set has positive

@@ -26,7 +26,7 @@ from .lloyd import lloyd
 __all__ = ["loglog_slope", "StationaryPoint", "stationary_point", "expected_gap"]
 
 
-def loglog_slope(steps, gap, t_min=1, t_max=None):
+def loglog_slope(steps, gap, *, t_min=1, t_max=None):
     """Least-squares slope of ``log(gap)`` against ``log(t)`` for ``t_min <= t <= t_max``.
 
     Steps with a non-positive gap are left out. A rate ``O(1/t)`` shows as
@@ -90,7 +90,7 @@ def _second_gap(X, C, chunk=4096):
     return gap
 
 
-def stationary_point(X, centers, max_iter=1000):
+def stationary_point(X, centers, *, max_iter=1000):
     """Run batch Lloyd from `centers` until the clustering stops changing.
 
     Paper: Paper 2, Definitions 1-2 (stationary clusterings and points), the

@@ -33,7 +33,7 @@ def fit_loglog(x, y):
     return loglog_fit(x, y, error="fit_loglog needs at least two positive, finite (x, y) pairs.")
 
 
-def format_table(rows, columns, digits=3):
+def format_table(rows, columns, *, digits=3):
     """Plain-text table of `rows` (dicts) with the given `columns`.
 
     Floats are rounded to `digits` decimals; numbers are right-aligned and

@@ -113,7 +113,7 @@ def _record_steps(record_every, n_steps):
     return np.unique(steps).astype(np.int64)
 
 
-def stochastic_kmeans(X, init, batch_size, n_steps, learning_rate="flat", c_prime=1.0, t0=1.0,
+def stochastic_kmeans(X, init, batch_size, n_steps, learning_rate="flat", *, c_prime=1.0, t0=1.0,
                       rng=None, record_every=None):
     """Stochastic k-means, Algorithm 1 of Paper 2 (online for ``batch_size=1``).
 

@@ -337,7 +337,7 @@ _FIG1_STARTS = {
 }
 
 
-def figure1_setup(sigma=0.5):
+def figure1_setup(*, sigma=0.5):
     """The mixture and the four candidate solutions of our version of Paper 1, Figure 1.
 
     Paper: Paper 1, Figure 1 (a 2-D Gaussian mixture with four components;

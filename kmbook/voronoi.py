@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.spatial.distance import cdist
-from scipy.special import ndtr
 
 from . import _lloyd_kernels as _k
 from ._validation import as_bounds, as_centers, as_generator, as_points, as_truth, check_int
-from .models import BallMixture, check_model
+from .models import check_model
 
 __all__ = ["voronoi_labels", "voronoi_cells", "voronoi_shares"]
 
@@ -121,14 +120,7 @@ def _exact_1d_shares(model, C):
             hi[prev] = mid
             lo[idx] = mid
         prev = idx
-    mu = model.centers[:, 0]
-    if isinstance(model, BallMixture):
-        r = model.radius
-        left = np.maximum(lo[:, None], mu[None, :] - r)
-        right = np.minimum(hi[:, None], mu[None, :] + r)
-        return np.clip(right - left, 0.0, None) / (2 * r)
-    s = model.sigma
-    return ndtr((hi[:, None] - mu[None, :]) / s) - ndtr((lo[:, None] - mu[None, :]) / s)
+    return model.interval_masses(lo, hi)
 
 
 def _shares_from_labels(C, T, X, labels):

@@ -1,6 +1,7 @@
 """Tests of kmbook.census: layouts, models, balanced samples, census tasks, summaries."""
 
 import concurrent.futures as cf
+import dataclasses
 import math
 import multiprocessing
 
@@ -22,6 +23,7 @@ from kmbook.census import (
 )
 from kmbook.lloyd import lloyd
 from kmbook.models import BallMixture, GaussianMixture
+from kmbook.tasks import BenchmarkTask, CensusTask
 
 TASK = dict(model="ball", k_star=3, k=3, d=2, eta_min=10.0, n=3000, n_starts=4)
 
@@ -128,7 +130,7 @@ def test_census_layout_seed_fixes_the_true_centres():
 def test_census_task_rejects_bad_tasks(task, match):
     with pytest.raises(ValueError, match=match):
         census_task(task, rng=0)
-    with pytest.raises(TypeError, match="task must be a dict"):
+    with pytest.raises(TypeError, match="task must be a CensusTask or a dict"):
         census_task([1, 2], rng=0)
 
 
@@ -201,3 +203,15 @@ def test_benchmark_task_on_bundled_data():
         benchmark_task(dict(name="s9", n_starts=1), rng=0)
     with pytest.raises(ValueError, match="unknown keys"):
         benchmark_task(dict(name="s1", n_starts=1, eta_min=3.0), rng=0)
+
+
+def test_task_objects_give_the_same_records_as_dicts():
+    as_dict = dict(model="ball", k_star=2, k=3, d=2, eta_min=8.0, n=200, n_starts=2, layout=3)
+    task = CensusTask(**as_dict)
+    assert task["k"] == 3 and task.as_dict()["seeding"] == "uniform"
+    assert census_task(task, rng=5) == census_task(as_dict, rng=5)
+    bench = BenchmarkTask(name="s1", n_starts=1, seeding="kmeans++")
+    assert benchmark_task(bench, rng=1) == benchmark_task(dict(name="s1", n_starts=1, seeding="kmeans++"), rng=1)
+    assert run_census([task, bench], rng=0) == run_census([as_dict, bench.as_dict() | {"k": 15}], rng=0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        task.k = 4
