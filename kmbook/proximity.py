@@ -32,6 +32,7 @@ import numpy as np
 from scipy.linalg import helmert
 from scipy.spatial.distance import cdist
 
+from ._float import MARGIN_ULPS, strictly_greater
 from ._validation import as_labels, as_points, check_positive
 
 __all__ = [
@@ -125,6 +126,9 @@ class Certificate:
     holds : bool
         True: condition (1.1) holds, so the partition is the unique global
         minimiser of the k-means objective (and Peng–Wei's unique solution).
+        Every strict inequality must hold by a margin of ``64 (d + 2)`` ulps of
+        the largest coordinate, distance or right-hand side involved, so that
+        rounding never decides: at exactly the threshold nothing is certified.
         False: nothing is concluded (the test accepts, it never rejects).
     margins : ndarray of shape (K, K)
         Symmetric per-pair margin ``d_ab / 2 - beta_ab - rhs_ab`` (NaN
@@ -211,8 +215,10 @@ def _proximity(X, labels, condition):
         arr[~off] = np.nan
     rhs = np.where(off, rhs, np.nan)
     slack = lhs - rhs
-    holds = bool(np.all(slack[off] > 0))
-    holds_eq = bool(np.all((dist / 2 - beta - rhs)[off] > 0))
+    # strict inequalities decided with a margin of a few ulps of the quantities compared
+    ulps, big = MARGIN_ULPS * (X.shape[1] + 2), (np.abs(X).max(), dist, rhs)
+    holds = bool(np.all(strictly_greater(lhs[off], rhs[off], *big, ulps=ulps)))
+    holds_eq = bool(np.all(strictly_greater((dist / 2 - beta)[off], rhs[off], beta, *big, ulps=ulps)))
     return ProximityResult(
         condition=condition, holds=holds, lhs=lhs, rhs=rhs, slack=slack, distances=dist, beta=beta,
         holds_equivalent=holds_eq, point_slack=pslack, centers=C, sizes=sizes,
@@ -458,12 +464,19 @@ class DualCertificate:
     def verified(self):
         """The matrices numerically certify unique optimality (``lambda_min > 0``,
         ``b_min > 0``, ``Lambda 1_a = 0`` and zero duality gap, to 1e-8 relative).
+        The strict inequalities must hold by a floating-point margin
+        (:func:`kmbook._float.strictly_greater`): ``lambda_min`` by ``64 N`` ulps of
+        ``max |Lambda_ij|``, ``b_min`` by 64 ulps of the entries of ``B`` and ``zeta``.
         False when the matrices were not built."""
         if self.B is None:
             return False
         scale = max(1.0, abs(self.primal_value))
+        n_points = self.B.shape[0]
+        # strict inequalities with a margin: eigenvalues err by about N ulps of ||Lambda||
         return bool(
-            self.lambda_min > 0 and self.b_min > 0 and self.null_residual <= 1e-8 * scale * self.B.shape[0]
+            strictly_greater(self.lambda_min, 0.0, self.Lambda, ulps=MARGIN_ULPS * n_points)
+            and strictly_greater(self.b_min, 0.0, self.B, self.zeta, ulps=MARGIN_ULPS)
+            and self.null_residual <= 1e-8 * scale * n_points
             and abs(self.dual_value - self.primal_value) <= 1e-8 * scale
         )
 
@@ -553,7 +566,8 @@ def dual_certificate(X, labels, relaxation="peng_wei", z="paper", max_points=300
     np.minimum.at(pmin, inv, proj)
     off = ~np.eye(K, dtype=bool)
     P = np.where(off, pmin * pmin.T, np.nan)
-    positive = bool(np.all(pmin[off] > 0))
+    ulps = MARGIN_ULPS * (X.shape[1] + 2)
+    positive = bool(np.all(strictly_greater(pmin[off], 0.0, np.abs(X).max(), dist, ulps=ulps)))
     # B_ab > 0  <=>  zeta_a / (2 n_a) + zeta_b / (2 n_b) < 4 P_ab
     if relaxation == "peng_wei":
         base = 2 * norms_sq.sum() if z == "paper" else 2 * _householder_bound(Xc, inv, W, K)
@@ -566,7 +580,7 @@ def dual_certificate(X, labels, relaxation="peng_wei", z="paper", max_points=300
         zeta0 = 2 * K * norms_sq
         room = np.where(off, 4 * n * P - K * (norms_sq[:, None] + norms_sq[None, :]), np.inf)
         slack_eta = float(np.min(room))
-    holds = positive and slack_eta > 0
+    holds = positive and bool(strictly_greater(slack_eta, 0.0, room[off] + zeta0.max(), zeta0, ulps=ulps))
     eta = slack_eta / 2 if holds else 0.0
     zeta = zeta0 + eta
     if not build:
