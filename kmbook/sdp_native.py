@@ -38,6 +38,8 @@ import time
 import numpy as np
 from scipy.linalg import eigh
 
+from . import _sdp_kernels as _k
+
 __all__ = ["NativeOptions", "admm", "FULL_EIGH_MAX_N"]
 
 #: Up to this N a full eigendecomposition is cheaper than the block iteration's overhead.
@@ -52,6 +54,7 @@ NativeOptions = {
     "check_every": 20,   # iterations between gap checks
     "seed": 0,           # seeds the random part of the first eigen-block
     "rho": 4.0,          # initial penalty, in units of sum(D) / (N K) (adapted by residual balancing)
+    "threads": 1,        # numba threads of the entrywise kernels (1 is fastest on a loaded machine)
 }
 
 
@@ -91,6 +94,7 @@ class _TopEigen:
         self.V = _orth(V)
         self.P = None
         self.full = 0
+        self.pad = max(4, m // 2)
 
     def __call__(self, A, total, max_inner=8, rtol=1e-9):
         """Eigenpairs of ``A`` above the simplex threshold for ``total``."""
@@ -99,6 +103,9 @@ class _TopEigen:
             vals, vecs = self._lobpcg(A, max_inner, rtol)
             theta, n_pos = _simplex_threshold(vals, total)
             if n_pos < vals.size - 1 or vals.size >= n_points - 1:
+                keep = min(vals.size, n_pos + self.pad)  # shrink the block to what is needed
+                self.V = self.V[:, :keep]
+                self.P = None if self.P is None else self.P[:, :keep]
                 return vals[:n_pos] - theta, vecs[:, :n_pos]
             # block saturated: every Ritz value is above the threshold; grow it
             m = min(2 * vals.size, n_points - 1)
@@ -114,7 +121,7 @@ class _TopEigen:
         vals, vecs = eigh(A - big / n_points, check_finite=False)
         vals, vecs = vals[::-1][:-1], vecs[:, ::-1][:, :-1]
         theta, n_pos = _simplex_threshold(vals, total)
-        m = min(n_pos + 8, n_points - 1)
+        m = min(n_pos + self.pad, n_points - 1)
         self.V, self.P = vecs[:, :m].copy(), None
         return vals[:n_pos] - theta, vecs[:, :n_pos]
 
@@ -182,48 +189,47 @@ def admm(Ds, k, relaxation, options, bound):
     J_N = 1.0 / n_points
     start = time.perf_counter()
 
-    # initial penalty: tr(-P Ds P) = sum(Ds) / N is the total spread of the data term
-    rho = float(options["rho"]) * float(Ds.sum()) / n_points / k
-    Y = np.full((n_points, n_points), J_N)
-    U = np.zeros_like(Y)
+    # tr(-P Ds P) = sum(Ds) / N is the total spread of the data term. Start from the
+    # projection of -Ds / rho0 with rho0 small enough that it is spectral (all of its
+    # centred eigenvalues are >= 0 and sum to 2 K > K - 1): the simplex threshold of the
+    # next projections starts non-negative, so the eigen-block stays small.
+    spread = float(Ds.sum()) / n_points
     eig = _TopEigen(n_points, min(k + 6, n_points - 1), rng)
+    A = _center(Ds / (-spread / (2.0 * k)))
+    w, V = eig(A, k - 1)
+    Y = (V * w) @ V.T
+    Y += J_N
+    np.maximum(Y, 0.0, out=Y)
+    if relaxation == "amini_levina":
+        np.fill_diagonal(Y, diag_val)
+    U = np.zeros_like(Y)
+    rho = float(options["rho"]) * spread / k
     alpha = 1.6
+    fix_diag = relaxation == "amini_levina"
     history = []
     converged = False
-    gap = np.inf
-    res_p = np.inf
+    gap = res_p = np.inf
     it = 0
-    Z = Y.copy()
-    w = V = None
+    Z = np.empty_like(Y)
+    A = Y - Ds / rho
+    m = A.mean(axis=1)
     for it in range(1, max_iter + 1):
-        # Z-step: projection onto S of Y - U - Ds / rho
-        A = Y - U
-        A -= Ds / rho
-        _center(A)
+        # Z-step: projection onto S of A = Y - U - Ds / rho (centred)
+        _k.center(A, m)
         w, V = eig(A, k - 1)
-        Z = (V * w) @ V.T
+        np.matmul(V * w, V.T, out=Z)
         Z += J_N
-        # Y-step with over-relaxation
-        Y_old = Y
-        W = alpha * Z
-        W += (1 - alpha) * Y_old
-        W += U
-        Y = np.maximum(W, 0.0)
-        if relaxation == "amini_levina":
-            np.fill_diagonal(Y, diag_val)
-        U = W
-        U -= Y
+        # Y-step with over-relaxation, fused with the next Z-step's input
+        m, s_zy, s_dy, s_u, s_z, zmin = _k.y_step(Z, Y, U, Ds, A, alpha, 1.0 / rho, diag_val, fix_diag)
         if it % check_every == 0 or it == max_iter:
-            diff = Z - Y
-            res_p = max(0.0, -float(Z.min()))
-            if relaxation == "amini_levina":
+            res_p = max(0.0, -zmin)
+            if fix_diag:
                 res_p = max(res_p, float(np.abs(np.diag(Z) - diag_val).max()))
-            rel_p = float(np.linalg.norm(diff)) / max(float(np.linalg.norm(Z)), 1e-300)
-            rel_d = float(np.linalg.norm(Y - Y_old)) / max(float(np.linalg.norm(U)), 1e-300)
-            del diff
-            value = float(np.vdot(Ds, Z))
+            rel_p = np.sqrt(s_zy / max(s_z, 1e-300))
+            rel_d = np.sqrt(s_dy / max(s_u, 1e-300))
             gap = np.inf
             if res_p <= feas_tol:
+                value = float(np.vdot(Ds, Z))
                 lb = bound(-rho * U)
                 gap = (value - lb) / max(abs(value), 1e-9)
             history.append((it, res_p, rel_p, rel_d, gap, rho, V.shape[1]))
@@ -232,13 +238,14 @@ def admm(Ds, k, relaxation, options, bound):
                 break
             if max_time is not None and time.perf_counter() - start > max_time:
                 break
-            # residual balancing (scaled dual U rescales with rho)
-            if rel_p > 10 * rel_d:
-                rho *= 2.0
-                U /= 2.0
-            elif rel_d > 10 * rel_p:
-                rho /= 2.0
-                U *= 2.0
+            # residual balancing (the scaled dual U rescales with rho; A is rebuilt)
+            factor = 2.0 if rel_p > 10 * rel_d else 0.5 if rel_d > 10 * rel_p else 1.0
+            if factor != 1.0:
+                rho *= factor
+                U /= factor
+                np.subtract(Y, U, out=A)
+                A -= Ds / rho
+                m = A.mean(axis=1)
     B = -rho * U
     return {
         "Z": Z, "B": B, "iterations": it, "converged": converged, "primal_residual": res_p, "gap": gap,
@@ -288,6 +295,7 @@ def solve(X, D, scale, k, relaxation, options):
         ("optimal" or "max_iter_reached"/"max_time_reached"), ``labels`` (rounded
         partition), ``iterations``, ``history``, ``solve_time``.
     """
+    from ._threads import numba_threads
     from .sdp_bound import dual_function
 
     unknown = set(options) - set(NativeOptions)
@@ -305,7 +313,8 @@ def solve(X, D, scale, k, relaxation, options):
                "eig_values": np.zeros(0), "eig_vectors": np.zeros((n_points, 0))}
         labels = np.zeros(n_points, dtype=np.int64) if k == 1 else np.arange(n_points)
     else:
-        out = admm(Ds, k, relaxation, opts, lambda B: dual_function(Ds, B, k, relaxation, rigorous=False))
+        with numba_threads(int(opts["threads"])):
+            out = admm(Ds, k, relaxation, opts, lambda B: dual_function(Ds, B, k, relaxation, rigorous=False))
         labels = _round_from_factor(out["eig_values"], out["eig_vectors"], k)
     elapsed = time.perf_counter() - start
     if out["converged"]:
