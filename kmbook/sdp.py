@@ -33,6 +33,16 @@ three-cluster instances whose solution is a partition matrix ("exact") or fracti
 
 Pass ``solver="SCS"`` or ``solver="CLARABEL"`` and ``solver_options`` to override.
 
+``solver="kmbook"``: the native first-order solver of :mod:`kmbook.sdp_native` (ADMM with
+partial eigendecompositions, no cvxpy), for N in the hundreds to thousands; its options are
+:data:`kmbook.sdp_native.NativeOptions`. Measured against SCS in ``benchmarks/bench_sdp.py
+--native`` (results in ``benchmarks/results/sdp_native*.json``; see README).
+
+Whatever the solver, every result carries ``lower_bound``, a rigorous lower bound on the
+relaxation's optimum (:mod:`kmbook.sdp_bound`), and ``kkt["certified_gap"]``, which enters
+:attr:`SDPResult.verified`; and ``certified_partition`` when the rounded partition has a
+verified dual certificate (:func:`kmbook.proximity.dual_certificate`).
+
 A solve that ends without a solution (infeasible, unbounded, solver error)
 raises :class:`SDPSolveError`. Every returned solution is then checked a
 posteriori, independently of the solver's own verdict: the constraint
@@ -135,7 +145,8 @@ class SDPResult:
         whichever solver ran: the dual function at the returned dual matrix of
         ``Z >= 0``, every residual and rounding error accounted for
         (:func:`kmbook.sdp_bound.lower_bound`). ``kkt["certified_gap"]`` is
-        ``(value - lower_bound) / value``.
+        ``|value - lower_bound| / value`` (the value of an approximate ``Z`` can fall
+        below the bound by its residuals; that counts against it too).
     certified_partition : ndarray of shape (N,) or None
         The partition rounded from ``Z`` when it has a verified dual certificate
         (:func:`kmbook.proximity.dual_certificate`): its membership matrix is then
@@ -161,7 +172,7 @@ class SDPResult:
 
     @property
     def certified_gap(self):
-        """``(value - lower_bound) / value``: the relative distance to the optimum that
+        """``|value - lower_bound| / value``: the relative distance to the optimum that
         is proved (up to the primal residuals of ``Z``)."""
         return self.kkt.get("certified_gap", float("inf"))
 
@@ -484,13 +495,16 @@ def peng_wei(X, k, solver=None, *, solver_options=None, residual_tol=1e-4):
         Data points.
     k : int
         Number of clusters, ``1 <= k <= N``.
-    solver : {None, "CLARABEL", "SCS"}, default=None
+    solver : {None, "CLARABEL", "SCS", "kmbook"}, default=None
         None chooses Clarabel for ``N <= CLARABEL_MAX_N`` and SCS (with
         ``SCS_DEFAULT_OPTIONS``) above; the module docstring lists the
-        measured accuracy of each.
+        measured accuracy of each. "kmbook" is the native solver
+        (:mod:`kmbook.sdp_native`), with no cvxpy on its path.
     solver_options : dict, optional
         Keyword arguments for ``cvxpy.Problem.solve`` (e.g. ``eps_abs``);
-        replaces the defaults.
+        replaces the defaults. For "kmbook", keys of
+        :data:`kmbook.sdp_native.NativeOptions` (``tol``, ``feas_tol``,
+        ``max_iter``, ``max_time``, ...).
     residual_tol : float, default=1e-4
         A ``ConvergenceWarning`` is issued, and ``result.verified`` is False,
         when a primal residual or a ``kkt`` entry exceeds this.
@@ -498,8 +512,9 @@ def peng_wei(X, k, solver=None, *, solver_options=None, residual_tol=1e-4):
     Returns
     -------
     SDPResult
-        ``.Z``, ``.value`` (``<D, Z> / 2``), ``.status``, ``.solve_time``,
-        ``.residuals``, ``.duals``.
+        ``.Z``, ``.value`` (``<D, Z> / 2``), ``.lower_bound`` (rigorous),
+        ``.status``, ``.solve_time``, ``.residuals``, ``.duals``,
+        ``.certified_partition``.
 
     Raises
     ------
