@@ -37,9 +37,9 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
-import statistics
 import time
 import warnings
 from pathlib import Path
@@ -206,7 +206,7 @@ def main():
     print(f"\n{'N':>3s} {'kind':7s} {'relaxation':12s} {'setting':22s} {'speed vs Clarabel':>17s} {'max|Z-Zref|':>11s} {'verified':>8s}")
     for r in rows:
         print(f"{r['N']:3d} {r['kind']:7s} {r['relaxation']:12s} {r['setting']:22s} {r['speedup_vs_clarabel']:17.1f}"
-              f" {r['z_error']:11.1e} {str(r['verified']):>8s}")
+              f" {r['z_error']:11.1e} {r['verified']!s:>8s}")
     print(f"written to {out}")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["UNIT_ROUNDOFF", "gamma", "margin", "strictly_greater", "MARGIN_ULPS"]
+__all__ = ["MARGIN_ULPS", "UNIT_ROUNDOFF", "gamma", "margin", "strictly_greater"]
 
 #: Unit roundoff of IEEE double precision, ``2^-53``.
 UNIT_ROUNDOFF = float(np.finfo(np.float64).eps) / 2

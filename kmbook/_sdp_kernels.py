@@ -47,8 +47,7 @@ def y_step(Z, Y, U, Ds, A, alpha, inv_rho, diag_val, fix_diag):
             s_dy += (y - y_old) * (y - y_old)
             s_u += u * u
             s_z += z * z
-            if z < zmin:
-                zmin = z
+            zmin = min(zmin, z)
         rows[i] = rs / n
         parts[i, 0] = s_zy
         parts[i, 1] = s_dy

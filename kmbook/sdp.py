@@ -65,23 +65,29 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.spatial.distance import cdist
 
-from ._validation import as_labels, as_points, check_n_clusters, check_nonnegative, check_positive
+from ._validation import (
+    as_labels,
+    as_points,
+    check_n_clusters,
+    check_nonnegative,
+    check_positive,
+)
 from .exceptions import ConvergenceWarning
 
 __all__ = [
-    "SDPResult",
-    "SDPSolveError",
-    "distance_matrix",
-    "peng_wei",
-    "amini_levina",
-    "membership_matrix",
-    "is_exact",
-    "exactness_error",
-    "round_solution",
-    "feasibility_residuals",
-    "best_partition",
     "CLARABEL_MAX_N",
     "SCS_DEFAULT_OPTIONS",
+    "SDPResult",
+    "SDPSolveError",
+    "amini_levina",
+    "best_partition",
+    "distance_matrix",
+    "exactness_error",
+    "feasibility_residuals",
+    "is_exact",
+    "membership_matrix",
+    "peng_wei",
+    "round_solution",
 ]
 
 #: Largest N for which ``solver=None`` chooses Clarabel (interior point).
@@ -419,7 +425,7 @@ def _solve(X, k, relaxation, solver, solver_options, residual_tol):
     duals_s = {"psd": psd.dual_value, "nonnegative": nonneg.dual_value, "row_sums": rows.dual_value, key: last.dual_value}
     kkt = _kkt(Ds, Zv, k, duals_s, key)
     duals = {name: _scaled(v, scale) for name, v in duals_s.items()}
-    from .sdp_native import certify_solution
+    from .sdp_bound import certify_solution
 
     value = float(np.sum(D * Zv)) / 2
     lower, gap, partition = certify_solution(X, D, Zv, duals, k, relaxation, value)

@@ -34,7 +34,7 @@ from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigsh
 
 from ._float import UNIT_ROUNDOFF, gamma
 
-__all__ = ["dual_function", "lower_bound", "centred_dual_matrix"]
+__all__ = ["centred_dual_matrix", "certify_solution", "dual_function", "lower_bound"]
 
 
 def _dual_sign(B, relaxation):
@@ -195,3 +195,53 @@ def lower_bound(D, B, k, relaxation, *, n_features=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return dual_function(D, B, k, relaxation, rigorous=True, n_features=n_features) / 2
+
+
+def _dual_matrix(duals, relaxation, n_points):
+    """The matrix ``B`` of :mod:`kmbook.sdp_bound` from a solver's duals (``None``: zero)."""
+    B = duals.get("nonnegative") if duals else None
+    if B is None:
+        return np.zeros((n_points, n_points))
+    B = (np.asarray(B, dtype=float) + np.asarray(B, dtype=float).T) / 2
+    if relaxation == "amini_levina" and duals.get("diagonal") is not None:
+        B = B - np.diag(np.asarray(duals["diagonal"], dtype=float))  # D - B = Lambda - (r 1^T + 1 r^T) / 2
+    return B
+
+
+def certify_solution(X, D, Z, duals, k, relaxation, value, labels=None, B=None):
+    """Lower bound, certified gap and partition certificate of a returned solution.
+
+    Paper: Paper 3, weak duality for (2.3)/(3.3); Propositions 6.6 and 7.2 (dual certificates).
+    Chapter: book/convex/peng_wei.
+
+    Returns
+    -------
+    tuple
+        ``(lower_bound, certified_gap, certified_partition)`` — the bound on the
+        k-means scale, ``|value - lower_bound| / value`` and the rounded labels if
+        their dual certificate is verified (else None).
+    """
+    from .proximity import dual_certificate
+    from .sdp import round_solution
+
+    n_points = D.shape[0]
+    if B is None:
+        B = _dual_matrix(duals, relaxation, n_points)
+    lower = lower_bound(D, B, k, relaxation, n_features=X.shape[1])
+    denom = max(abs(value), 1e-12 * float(D.max()))
+    # |value - lower| / value: the certified gap when value >= lower; when the residuals of an
+    # approximate Z put its value below the proved bound, by how much (never reported as 0)
+    gap = abs(value - lower) / denom if denom > 0 else 0.0
+    partition = None
+    if 2 <= k < n_points:
+        if labels is None:
+            labels = round_solution(Z, k)
+        if np.unique(labels).size == k:
+            try:
+                kwargs = {"z": "sharp"} if relaxation == "peng_wei" else {}
+                cert = dual_certificate(X, labels, relaxation, build=n_points <= 1000, **kwargs)
+            except ValueError:  # e.g. an unbalanced rounding for Amini–Levina
+                cert = None
+            ok = cert is not None and (cert.verified if n_points <= 1000 else cert.holds)
+            partition = np.asarray(labels) if ok else None
+    return lower, gap, partition

@@ -16,19 +16,25 @@ Algorithm: ADMM on the splitting ``Z = Y``, ``Z in S``, ``Y in C`` with
 * ``C = {Y >= 0}`` (Peng–Wei) or ``{Y_ij >= 0 (i != j), diag Y = K / N}``
   (Amini–Levina): an entrywise projection.
 
-Over-relaxation (1.6) and residual balancing adapt the penalty. The dual
-multiplier of ``Z = Y`` is the dual matrix ``B`` of the constraint ``Z >= 0``
-(non-negative by construction of the projection), and the solver stops when the
-primal residual is small *and* the lower bound computed from ``B`` by
-:func:`kmbook.sdp_bound.lower_bound` certifies the relative gap. That bound is
-rigorous whatever the iterate's accuracy, so speed heuristics here cannot make a
-result wrong, only slow.
+Over-relaxation (1.6) and residual balancing adapt the penalty; the entrywise
+step, the residuals and the next projection's input are one fused numba pass
+(:mod:`kmbook._sdp_kernels`). The dual multiplier of ``Z = Y`` is the dual matrix
+``B`` of the constraint ``Z >= 0`` (non-negative by construction of the
+projection); every ``check_every`` iterations the dual function at ``B``
+(:func:`kmbook.sdp_bound.dual_function`) is evaluated and the best ``B`` kept.
+The dual converges much faster than primal feasibility on fractional optima, so
+once ``|value - bound| <= tol`` the penalty is raised until ``Z``'s residuals are
+below ``feas_tol`` too. The solver stops when both hold; the caller then computes
+the rigorous bound (:func:`kmbook.sdp_bound.lower_bound`), which is valid whatever
+the iterate's accuracy: speed heuristics here can make a result slow, never wrong.
 
-The peers read before choosing: SDPNAL+ (ADMM+ as phase one of a semismooth
-Newton augmented Lagrangian method), the conditional-gradient/sketching line of
-Yurtsever et al. (k-means SDP at N in the thousands, low accuracy) and Tepper's
-``sdp_kmeans`` (Burer–Monteiro with ``Y >= 0``, which restricts to completely
-positive matrices and so does not solve the SDP when its optimum is fractional).
+Peers (from their published descriptions): SDPNAL+ (ADMM+ as phase one of a
+semismooth Newton augmented Lagrangian method — the accurate route, too long for
+this module), the conditional-gradient/sketching line of Yurtsever et al. (k-means
+SDP at N in the thousands, low accuracy, no certificate) and Tepper's
+``sdp_kmeans`` (Burer–Monteiro with a non-negative factor, which restricts to
+completely positive matrices and so does not solve the SDP when its optimum is
+fractional).
 """
 
 from __future__ import annotations
@@ -40,9 +46,9 @@ from scipy.linalg import eigh
 
 from . import _sdp_kernels as _k
 
-__all__ = ["NativeOptions", "admm", "FULL_EIGH_MAX_N"]
+__all__ = ["FULL_EIGH_MAX_N", "NativeOptions", "admm"]
 
-#: Up to this N a full eigendecomposition is cheaper than the block iteration's overhead.
+#: Up to this N a full eigendecomposition replaces the block iteration (comparable cost at N = 120).
 FULL_EIGH_MAX_N = 200
 
 #: Default options of the native solver (``solver_options`` overrides any of them).
@@ -334,57 +340,6 @@ def solve(X, D, scale, k, relaxation, options):
             "iterations": out["iterations"], "history": out["history"], "solve_time": elapsed}
 
 
-def _dual_matrix(duals, relaxation, n_points):
-    """The matrix ``B`` of :mod:`kmbook.sdp_bound` from a solver's duals (``None``: zero)."""
-    B = duals.get("nonnegative") if duals else None
-    if B is None:
-        return np.zeros((n_points, n_points))
-    B = (np.asarray(B, dtype=float) + np.asarray(B, dtype=float).T) / 2
-    if relaxation == "amini_levina" and duals.get("diagonal") is not None:
-        B = B - np.diag(np.asarray(duals["diagonal"], dtype=float))  # D - B = Lambda - (r 1^T + 1 r^T) / 2
-    return B
-
-
-def certify_solution(X, D, Z, duals, k, relaxation, value, labels=None, B=None):
-    """Lower bound, certified gap and partition certificate of a returned solution.
-
-    Paper: Paper 3, weak duality for (2.3)/(3.3); Propositions 6.6 and 7.2 (dual certificates).
-    Chapter: book/convex/peng_wei.
-
-    Returns
-    -------
-    tuple
-        ``(lower_bound, certified_gap, certified_partition)`` — the bound on the
-        k-means scale, ``(value - lower_bound) / value`` and the rounded labels if
-        their dual certificate is verified (else None).
-    """
-    from .proximity import dual_certificate
-    from .sdp import round_solution
-    from .sdp_bound import lower_bound
-
-    n_points = D.shape[0]
-    if B is None:
-        B = _dual_matrix(duals, relaxation, n_points)
-    lower = lower_bound(D, B, k, relaxation, n_features=X.shape[1])
-    denom = max(abs(value), 1e-12 * float(D.max()))
-    # |value - lower| / value: the certified gap when value >= lower; when the residuals of an
-    # approximate Z put its value below the proved bound, by how much (never reported as 0)
-    gap = abs(value - lower) / denom if denom > 0 else 0.0
-    partition = None
-    if 2 <= k < n_points:
-        if labels is None:
-            labels = round_solution(Z, k)
-        if np.unique(labels).size == k:
-            try:
-                kwargs = {"z": "sharp"} if relaxation == "peng_wei" else {}
-                cert = dual_certificate(X, labels, relaxation, build=n_points <= 1000, **kwargs)
-            except ValueError:  # e.g. an unbalanced rounding for Amini–Levina
-                cert = None
-            ok = cert is not None and (cert.verified if n_points <= 1000 else cert.holds)
-            partition = np.asarray(labels) if ok else None
-    return lower, gap, partition
-
-
 def result(X, D, scale, k, relaxation, options, residual_tol):
     """Solve natively and wrap the answer in a :class:`kmbook.sdp.SDPResult`.
 
@@ -395,6 +350,7 @@ def result(X, D, scale, k, relaxation, options, residual_tol):
 
     from .exceptions import ConvergenceWarning
     from .sdp import SDPResult, feasibility_residuals
+    from .sdp_bound import certify_solution
 
     out = solve(X, D, scale, k, relaxation, options)
     Z = (out["Z"] + out["Z"].T) / 2

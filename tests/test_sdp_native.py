@@ -15,7 +15,7 @@ import pytest
 from kmbook import sdp
 from kmbook.exceptions import ConvergenceWarning
 from kmbook.geometries import section5_data
-from kmbook.proximity import dual_certificate, scale_separation, threshold_scale
+from kmbook.proximity import dual_certificate
 from kmbook.sdp_bound import dual_function, lower_bound
 
 TIGHT = {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10, "max_iter": 500}
