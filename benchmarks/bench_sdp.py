@@ -108,9 +108,9 @@ def native(args):
 
     _timed(sdp.peng_wei, instance("exact", 12, np.random.default_rng(0)), "kmbook", None)  # compile the kernels
     for n_points in args.native_sizes:
-        for kind in ("exact", "inexact"):
+        for kind in args.kinds:
             X = instance(kind, n_points, np.random.default_rng(2026))
-            for relaxation in ("peng_wei", "amini_levina"):
+            for relaxation in args.relaxations:
                 solve = getattr(sdp, relaxation)
                 load0 = os.getloadavg()[0]
                 nat, t_nat = _timed(solve, X, "kmbook", None)
@@ -151,6 +151,8 @@ def main():
     ap.add_argument("--large", nargs="*", type=int, default=[2000, 5000])
     ap.add_argument("--large-tol", type=float, default=1e-5)
     ap.add_argument("--large-max-time", type=float, default=3600.0)
+    ap.add_argument("--kinds", nargs="+", default=["exact", "inexact"])
+    ap.add_argument("--relaxations", nargs="+", default=["peng_wei", "amini_levina"])
     ap.add_argument("--out", default="sdp_native.json", help="file name under benchmarks/results/")
     ap.add_argument("--single", nargs=5, metavar=("N", "KIND", "RELAXATION", "TOL", "MAX_TIME"))
     args = ap.parse_args()
