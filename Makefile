@@ -1,6 +1,8 @@
 # kmbook — two commands do everything (see README.md):
 #   make book   build the book to _build/html, executing every chapter
 #   make test   unit tests + doctests, notebook-pair check, strict nbval of every chapter
+#   make test-fast  the developer's inner loop: unit tests + doctests, no notebooks, no slow tier
+#   make lint   ruff (pycodestyle errors, pyflakes, import order)
 # Both create ./.venv (Python 3.11) and install the pinned requirements on first use.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -24,7 +26,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK  := 1
 CHAPTERS := $(shell grep -rl --include='*.md' 'format_name: myst' book 2>/dev/null | sort)
 NB ?= $(CHAPTERS)
 
-.PHONY: book test venv book-stored notebooks bench clean help
+.PHONY: book test test-fast lint venv book-stored notebooks bench clean help
 
 help:
 	@sed -n '1,6p' Makefile
@@ -52,6 +54,13 @@ book-stored: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Unit tests and doctests without nbval and without the statistical `slow` tier.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -o addopts="" -p no:nbval -p no:cacheprovider --doctest-modules -m "not slow" tests kmbook
+
+lint: $(STAMP)
+	$(BIN)/ruff check kmbook tests scripts benchmarks
 
 # Developers: refresh the .ipynb inputs from their .md and re-execute them
 # (all chapters, or NB=book/landscape/kmeans_problem.md for one).

@@ -1,7 +1,8 @@
 """Lloyd iteration speed: kmbook.lloyd.lloyd against scikit-learn's Lloyd, same data, same run.
 
 Data: n = 10^6 points in d = 16 from a seeded, heavily overlapping Gaussian mixture with 64
-components; the k = 64 initial centres are one data point of each component. Both libraries use the machine's cores (numba threads / OpenMP threads).
+components; the k = 64 initial centres are one data point of each component. Both libraries use
+the machine's cores (numba threads / OpenMP threads).
 
 Two timings, each the median of `--repeats` alternating runs:
   * call(max_iter=1): one full call doing one iteration (validation, one assignment and
@@ -15,19 +16,14 @@ Writes benchmarks/results/lloyd.json.
 """
 
 import argparse
-import json
-import os
-import platform
 import statistics
 import time
 import warnings
-from pathlib import Path
 
 import numba
 import numpy as np
-import sklearn
+from _common import environment, write_result
 from sklearn.cluster import KMeans
-from threadpoolctl import threadpool_info
 
 from kmbook.exceptions import ConvergenceWarning
 from kmbook.lloyd import lloyd
@@ -87,19 +83,14 @@ def main():
         "per_iteration_s": {"kmbook": per_ours, "sklearn": per_theirs},
         "ratio_call_sklearn_over_kmbook": med["theirs1"] / med["ours1"],
         "ratio_per_iteration_sklearn_over_kmbook": per_theirs / per_ours,
-        "numba_threads": numba.get_num_threads(),
-        "cpu_count": os.cpu_count(),
-        "blas": [{k: i.get(k) for k in ("internal_api", "num_threads", "version")} for i in threadpool_info()],
-        "versions": {"numpy": np.__version__, "numba": numba.__version__, "sklearn": sklearn.__version__,
-                     "python": platform.python_version()},
+        "environment": environment("scikit-learn"),
     }
-    out = Path(__file__).resolve().parent / "results" / "lloyd.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    out = write_result(result, "lloyd")
     print(f"Lloyd on n={args.n}, d={args.d}, k={args.k} ({numba.get_num_threads()} numba threads)")
     print(f"{'':24s}{'kmbook':>10s}{'sklearn':>10s}{'sklearn/kmbook':>16s}")
-    print(f"{'call, max_iter=1 (s)':24s}{med['ours1']:10.3f}{med['theirs1']:10.3f}{result['ratio_call_sklearn_over_kmbook']:16.2f}")
-    print(f"{'per iteration (s)':24s}{per_ours:10.4f}{per_theirs:10.4f}{result['ratio_per_iteration_sklearn_over_kmbook']:16.2f}")
+    ratio_call, ratio_iter = result["ratio_call_sklearn_over_kmbook"], result["ratio_per_iteration_sklearn_over_kmbook"]
+    print(f"{'call, max_iter=1 (s)':24s}{med['ours1']:10.3f}{med['theirs1']:10.3f}{ratio_call:16.2f}")
+    print(f"{'per iteration (s)':24s}{per_ours:10.4f}{per_theirs:10.4f}{ratio_iter:16.2f}")
     print(f"written to {out}")
 
 

@@ -3,7 +3,7 @@
 Paper: Paper 2 (Tang & Monteleoni), Algorithm 1 with the BBS rate.
 Chapter: book/stochastic/clusterable (section "Speed").
 
-Setting of issue 5: n = 10^6 points in d = 16, k = 64 centres, mini-batches of m = 1024,
+The setting: n = 10^6 points in d = 16, k = 64 centres, mini-batches of m = 1024,
 the same seeds for both. scikit-learn runs ``MiniBatchKMeans(batch_size=m,
 reassignment_ratio=0, init=seeds, n_init=1)``; with reassignment off its update is
 Algorithm 1 with the BBS rate ``nhat_r / N_r`` (cumulative counts from zero), exactly
@@ -44,15 +44,13 @@ Usage: ``python benchmarks/bench_minibatch.py [--n 1000000] [--steps 0] [--repea
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import time
 from pathlib import Path
 
 import numba
 import numpy as np
 import sklearn
+from _common import environment, write_result
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.cluster._kmeans import _mini_batch_step
 from threadpoolctl import threadpool_limits
@@ -102,7 +100,6 @@ def kmbook_kernel(X, seeds, idx, parallel=None):
 
 
 def measure(X, seeds, m, steps, idx, repeat, seed):
-    n = X.shape[0]
     mbk = MiniBatchKMeans(seeds.shape[0], init=seeds, n_init=1, batch_size=m, reassignment_ratio=0.0,
                           max_iter=1, compute_labels=False, tol=0.0, max_no_improvement=None,
                           random_state=seed)
@@ -174,19 +171,16 @@ def main(argv=None):
     numba.set_num_threads(n_cores)
 
     result = {
-        "benchmark": "mini-batch k-means throughput (issue 5)",
+        "benchmark": "mini-batch k-means throughput",
         "config": {"n": args.n, "d": args.d, "k": args.k, "batch_size": args.m, "steps": steps,
                    "repeat": args.repeat, "seed": args.seed, "learning_rate": "bbs"},
         "agreement_max_abs_diff": agreement,
         "agreement_ok": agreement["kmbook_vs_numpy_reference"] <= 1e-10,
         "timings": threads,
-        "machine": {"cpu_count": os.cpu_count(), "load_average_at_end": [round(v, 2) for v in os.getloadavg()],
-                    "python": platform.python_version(), "numpy": np.__version__, "numba": numba.__version__,
-                    "scikit_learn": sklearn.__version__},
+        "environment": environment("scikit-learn"),
         "note": "The machine may be shared; ratios are measured in the same run. See the module docstring.",
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    write_result(result, path=args.out)
 
     print(f"n={args.n} d={args.d} k={args.k} m={args.m} steps={steps}  (samples per second, best of {args.repeat})")
     print(f"{'threads':>10s} {'kmbook':>11s} {'sklearn fit':>12s} {'ratio':>6s} {'kmbook kernel':>14s} "

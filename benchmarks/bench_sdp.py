@@ -36,7 +36,6 @@ Writes benchmarks/results/sdp_native.json (rewritten after every row).
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -44,10 +43,8 @@ import time
 import warnings
 from pathlib import Path
 
-import clarabel
-import cvxpy as cp
 import numpy as np
-import scs
+from _common import environment, write_result
 
 from kmbook import sdp
 from kmbook.exceptions import ConvergenceWarning
@@ -98,9 +95,7 @@ def single(n_points, kind, relaxation, tol, max_time):
 def native(args):
     out = Path(__file__).resolve().parent / "results" / args.out
     out.parent.mkdir(exist_ok=True)
-    result = {"rows": [], "large": [], "cpu_count": os.cpu_count(),
-              "versions": {"cvxpy": cp.__version__, "clarabel": clarabel.__version__, "scs": scs.__version__,
-                           "numpy": np.__version__, "python": platform.python_version()},
+    result = {"rows": [], "large": [], "environment": environment("cvxpy", "clarabel", "scs"),
               "threads": {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")}}
 
     def save():
@@ -199,13 +194,11 @@ def main():
     result = {
         "reference": {"solver": REFERENCE[0], "options": REFERENCE[1]},
         "rows": rows,
-        "versions": {"cvxpy": cp.__version__, "clarabel": clarabel.__version__, "scs": scs.__version__,
-                     "numpy": np.__version__, "python": platform.python_version()},
+        "environment": environment("cvxpy", "clarabel", "scs"),
     }
-    out = Path(__file__).resolve().parent / "results" / "sdp.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\n{'N':>3s} {'kind':7s} {'relaxation':12s} {'setting':22s} {'speed vs Clarabel':>17s} {'max|Z-Zref|':>11s} {'verified':>8s}")
+    out = write_result(result, "sdp")
+    print(f"\n{'N':>3s} {'kind':7s} {'relaxation':12s} {'setting':22s} {'speed vs Clarabel':>17s} "
+          f"{'max|Z-Zref|':>11s} {'verified':>8s}")
     for r in rows:
         print(f"{r['N']:3d} {r['kind']:7s} {r['relaxation']:12s} {r['setting']:22s} {r['speedup_vs_clarabel']:17.1f}"
               f" {r['z_error']:11.1e} {r['verified']!s:>8s}")

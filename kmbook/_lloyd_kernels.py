@@ -15,22 +15,12 @@ the reported minimum squared distance is then recomputed exactly as
 import numpy as np
 from numba import njit, prange
 
-from ._threads import numba_threads
+from ._kernels_common import nearest, reduce_blocks, sq_norms
+from ._threads import PARALLEL_MIN_WORK as PARALLEL_MIN_WORK
+from ._threads import run_kernel
 
 _CHUNK = 256      # rows per BLAS call
 _MAX_BLOCKS = 64  # fixed reduction blocks, so results do not depend on thread count
-#: Below this many multiply-adds (n * k * d) a kernel runs on one thread: starting a
-#: parallel region costs more than it saves on small inputs, and far more (tens of
-#: milliseconds) when the cores are busy with other work.
-PARALLEL_MIN_WORK = 4_000_000
-
-
-def _run(kernel, work, *args):
-    """Call a parallel kernel, on a single thread when `work` is small."""
-    if work >= PARALLEL_MIN_WORK:
-        return kernel(*args)
-    with numba_threads(1):
-        return kernel(*args)
 
 
 def assign_accumulate(X, C, labels, mindist, sums, counts, want_dist=True):
@@ -41,22 +31,19 @@ def assign_accumulate(X, C, labels, mindist, sums, counts, want_dist=True):
     (k, d) and `counts` (k,) are overwritten. The result does not depend on
     the number of threads.
     """
-    _run(_assign_accumulate_kernel, X.shape[0] * C.shape[0] * X.shape[1],
+    run_kernel(_assign_accumulate_kernel, X.shape[0] * C.shape[0] * X.shape[1],
          X, C, labels, mindist, sums, counts, want_dist)
 
 
 @njit(cache=True, parallel=True)
 def _assign_accumulate_kernel(X, C, labels, mindist, sums, counts, want_dist):
+    # X, C: IN; labels, mindist (if want_dist), sums, counts: OUT
     n, d = X.shape
     k = C.shape[0]
     n_chunks = (n + _CHUNK - 1) // _CHUNK
     n_blocks = min(_MAX_BLOCKS, n_chunks)
     cnorm = np.empty(k)
-    for j in range(k):
-        s = 0.0
-        for a in range(d):
-            s += C[j, a] * C[j, a]
-        cnorm[j] = s
+    sq_norms(C, cnorm)
     CT = np.ascontiguousarray(C.T)
     part_sums = np.zeros((n_blocks, k, d))
     part_counts = np.zeros((n_blocks, k), dtype=np.int64)
@@ -76,13 +63,7 @@ def _assign_accumulate_kernel(X, C, labels, mindist, sums, counts, want_dist):
                 P[:m] = np.dot(X[s0:e0], CT)
             for i in range(m):
                 row = s0 + i
-                best = np.inf
-                bj = 0
-                for j in range(k):
-                    v = cnorm[j] - 2.0 * P[i, j]
-                    if v < best:
-                        best = v
-                        bj = j
+                bj = nearest(cnorm, P[i])
                 labels[row] = bj
                 block_counts[bj] += 1
                 if want_dist:
@@ -95,22 +76,17 @@ def _assign_accumulate_kernel(X, C, labels, mindist, sums, counts, want_dist):
                 else:
                     for a in range(d):
                         block_sums[bj, a] += X[row, a]
-    sums[:, :] = 0.0
-    counts[:] = 0
-    for b in range(n_blocks):
-        for j in range(k):
-            counts[j] += part_counts[b, j]
-            for a in range(d):
-                sums[j, a] += part_sums[b, j, a]
+    reduce_blocks(part_sums, part_counts, sums, counts)
 
 
 def labeled_sq_dist(X, C, labels, out):
     """Write ``||x_i - C[labels_i]||^2`` into `out` (n,)."""
-    _run(_labeled_sq_dist_kernel, X.shape[0] * X.shape[1] * 8, X, C, labels, out)
+    run_kernel(_labeled_sq_dist_kernel, X.shape[0] * X.shape[1] * 8, X, C, labels, out)
 
 
 @njit(cache=True, parallel=True)
 def _labeled_sq_dist_kernel(X, C, labels, out):
+    # X, C, labels: IN; out: OUT
     n, d = X.shape
     for i in prange(n):
         j = labels[i]

@@ -38,8 +38,6 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr
 
-from .models import BallMixture, GaussianMixture
-
 _SQRT_2PI = np.sqrt(2.0 * np.pi)
 #: A Voronoi boundary closer than this (relative) to a ball edge counts as on it.
 EDGE_RTOL = 1e-12
@@ -79,7 +77,7 @@ def voronoi_intervals(beta):
     return lo, hi, owners, bounds
 
 
-def _ball_moments(c, r, lo, hi, beta):
+def ball_moments(c, r, lo, hi, beta):
     """Moments ``int (x - beta)^p u(x) dx`` (p = 0, 1, 2) of U[c - r, c + r] over [lo, hi].
 
     Broadcasts: `c` of shape (1, s), the others of shape (k, 1).
@@ -102,7 +100,7 @@ def _normal_mass(za, zb):
     return np.where(upper, ndtr(-za) - ndtr(-zb), ndtr(zb) - ndtr(za))
 
 
-def _gauss_moments(c, sigma, lo, hi, beta):
+def gauss_moments(c, sigma, lo, hi, beta):
     """Moments ``int (x - beta)^p N(c, sigma^2)(x) dx`` (p = 0, 1, 2) over [lo, hi]."""
     za = (lo - c) / sigma
     zb = (hi - c) / sigma
@@ -129,12 +127,7 @@ def interval_moments(model, lo, hi, beta):
         ``int_{lo_i}^{hi_i} (x - beta_i)^p f(x) dx`` for p = 0, 1, 2, with
         ``f`` the mixture density (weights ``1/k*``).
     """
-    c = model.centers[:, 0][None, :]
-    lo, hi, beta = lo[:, None], hi[:, None], beta[:, None]
-    if isinstance(model, BallMixture):
-        parts = _ball_moments(c, model.radius, lo, hi, beta)
-    else:
-        parts = _gauss_moments(c, model.sigma, lo, hi, beta)
+    parts = model.interval_moments(lo[:, None], hi[:, None], beta[:, None])
     w = 1.0 / model.k_star
     return tuple(w * p.sum(axis=1) for p in parts)
 
@@ -163,22 +156,30 @@ def masses_and_means(model, beta):
 
 def density_one_sided(model, t):
     """Left and right limits ``f(t-)`` and ``f(t+)`` of the mixture density at points `t`."""
-    t = np.asarray(t, dtype=float)[:, None]
-    c = model.centers[:, 0][None, :]
-    if isinstance(model, GaussianMixture):
-        s = model.sigma
-        val = (np.exp(-0.5 * ((t - c) / s) ** 2) / (_SQRT_2PI * s)).mean(axis=1)
-        return val, val
-    r = model.radius
-    tol = EDGE_RTOL * max(r, float(np.abs(model.centers).max()), 1.0)
+    return model.density_one_sided(np.asarray(t, dtype=float))
+
+
+def ball_density_one_sided(centers, r, t):
+    """One-sided limits of the ball mixture's density at points `t` (balls of radius `r`)."""
+    t = t[:, None]
+    c = centers[:, 0][None, :]
+    tol = EDGE_RTOL * max(r, float(np.abs(centers).max()), 1.0)
     left_edge = np.abs(t - (c - r)) <= tol
     right_edge = np.abs(t - (c + r)) <= tol
     inside = np.abs(t - c) < r - tol
-    dens = 1.0 / (2.0 * r * model.k_star)
+    dens = 1.0 / (2.0 * r * centers.shape[0])
     # f(t-) counts balls containing (t - eps, t); f(t+) those containing (t, t + eps).
     left = ((inside | right_edge).sum(axis=1)) * dens
     right = ((inside | left_edge).sum(axis=1)) * dens
     return left, right
+
+
+def gauss_density(centers, s, t):
+    """The Gaussian mixture's density at points `t` (continuous: both one-sided limits)."""
+    t = t[:, None]
+    c = centers[:, 0][None, :]
+    val = (np.exp(-0.5 * ((t - c) / s) ** 2) / (_SQRT_2PI * s)).mean(axis=1)
+    return val, val
 
 
 def hessian(model, beta):

@@ -39,32 +39,27 @@ from scipy.special import ndtri
 from scipy.stats import qmc
 
 from ._validation import as_generator
-from .models import BallMixture
 
 #: Keep Phi^{-1} finite (scrambled Sobol' points never hit 0 or 1 exactly, but be safe).
 _U_EPS = 1e-15
 
 
-def _unit_nodes(model, u):
-    """Map uniform points `u` of shape (n, dim) to standard components (centre 0)."""
-    d = model.d
-    if isinstance(model, BallMixture):
-        r = model.radius
-        if d == 1:
-            return r * (2.0 * u - 1.0)
-        if d == 2:
-            rad = r * np.sqrt(u[:, 0])
-            ang = 2.0 * np.pi * u[:, 1]
-            return np.column_stack([rad * np.cos(ang), rad * np.sin(ang)])
-        z = ndtri(np.clip(u[:, :d], _U_EPS, 1.0 - _U_EPS))
-        z /= np.linalg.norm(z, axis=1, keepdims=True)
-        return z * (r * u[:, d] ** (1.0 / d))[:, None]
-    return model.sigma * ndtri(np.clip(u, _U_EPS, 1.0 - _U_EPS))
+def ball_unit_nodes(r, d, u):
+    """Map uniform points `u` of shape (n, dim) to the uniform law on the ball of radius `r` in ``R^d``."""
+    if d == 1:
+        return r * (2.0 * u - 1.0)
+    if d == 2:
+        rad = r * np.sqrt(u[:, 0])
+        ang = 2.0 * np.pi * u[:, 1]
+        return np.column_stack([rad * np.cos(ang), rad * np.sin(ang)])
+    z = ndtri(np.clip(u[:, :d], _U_EPS, 1.0 - _U_EPS))
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    return z * (r * u[:, d] ** (1.0 / d))[:, None]
 
 
-def _qmc_dim(model):
-    d = model.d
-    return d + 1 if isinstance(model, BallMixture) and d > 2 else d
+def gauss_unit_nodes(sigma, u):
+    """Map uniform points `u` of shape (n, d) to ``N(0, sigma^2 I)`` (inverse normal CDF)."""
+    return sigma * ndtri(np.clip(u, _U_EPS, 1.0 - _U_EPS))
 
 
 def nodes(model, n_points, n_reps, rng):
@@ -74,12 +69,12 @@ def nodes(model, n_points, n_reps, rng):
     """
     m = int(np.log2(n_points))
     gen = as_generator(rng)
-    dim = _qmc_dim(model)
+    dim = model.qmc_dim
     out = np.empty((n_reps, model.k_star * n_points, model.d))
     for rep in range(n_reps):
         for s, c in enumerate(model.centers):
             u = qmc.Sobol(dim, scramble=True, rng=gen).random_base2(m)
-            out[rep, s * n_points:(s + 1) * n_points] = c + _unit_nodes(model, u)
+            out[rep, s * n_points:(s + 1) * n_points] = c + model.unit_nodes(u)
     return out
 
 

@@ -19,7 +19,8 @@ consecutive steps with no Python work per step or per sample:
 import numpy as np
 from numba import njit, prange
 
-from ._lloyd_kernels import PARALLEL_MIN_WORK
+from . import _threads
+from ._kernels_common import nearest, reduce_blocks, sq_norms
 
 FLAT = 0
 BBS = 1
@@ -34,6 +35,7 @@ def _block(X, rows, s0, e0, C, CT, cnorm, labels, psums, pnhat):
 
     ``<x, c>`` comes from one BLAS call for blocks of at least _SMALL rows and
     from a plain loop below (a BLAS call costs more than it saves there).
+    X, rows, C, CT, cnorm: IN; labels[s0:e0], psums, pnhat: OUT.
     """
     d = X.shape[1]
     k = cnorm.shape[0]
@@ -45,41 +47,33 @@ def _block(X, rows, s0, e0, C, CT, cnorm, labels, psums, pnhat):
         for i in range(nrow):
             P[i, :] = X[rows[s0 + i]]
         D = np.dot(P, CT)
-    for i in range(nrow):
-        row = rows[s0 + i]
-        best = np.inf
-        bj = 0
-        for j in range(k):
-            if nrow >= _SMALL:
-                dot = D[i, j]
-            else:
+    else:
+        D = np.empty((nrow, k))
+        for i in range(nrow):
+            for j in range(k):
                 dot = 0.0
                 for a in range(d):
-                    dot += X[row, a] * C[j, a]
-            v = cnorm[j] - 2.0 * dot
-            if v < best:
-                best = v
-                bj = j
+                    dot += X[rows[s0 + i], a] * C[j, a]
+                D[i, j] = dot
+    for i in range(nrow):
+        row = rows[s0 + i]
+        bj = nearest(cnorm, D[i])
         labels[s0 + i] = bj
         pnhat[bj] += 1
         for a in range(d):
             psums[bj, a] += X[row, a]
 
 
-@njit(cache=True, parallel=True)
-def _blocks_parallel(X, rows, C, CT, cnorm, labels, psums, pnhat):
+def _blocks(X, rows, C, CT, cnorm, labels, psums, pnhat):
+    """All blocks of one step; compiled twice below (in the serial one ``prange`` is ``range``)."""
     nb = psums.shape[0]
     m = rows.shape[0]
     for b in prange(nb):
         _block(X, rows, (m * b) // nb, (m * (b + 1)) // nb, C, CT, cnorm, labels, psums[b], pnhat[b])
 
 
-@njit(cache=True)
-def _blocks_serial(X, rows, C, CT, cnorm, labels, psums, pnhat):
-    nb = psums.shape[0]
-    m = rows.shape[0]
-    for b in range(nb):
-        _block(X, rows, (m * b) // nb, (m * (b + 1)) // nb, C, CT, cnorm, labels, psums[b], pnhat[b])
+_blocks_parallel = njit(cache=True, parallel=True)(_blocks)
+_blocks_serial = njit(cache=True)(_blocks)
 
 
 @njit(cache=True)
@@ -114,22 +108,12 @@ def run_steps(X, C, indices, t_first, eta, mode, counts, n_updates, parallel):
     for s in range(b):
         rows = indices[s]
         CT = np.ascontiguousarray(C.T)
-        for j in range(k):
-            v = 0.0
-            for a in range(d):
-                v += C[j, a] * C[j, a]
-            cnorm[j] = v
+        sq_norms(C, cnorm)
         if parallel and nb > 1:
             _blocks_parallel(X, rows, C, CT, cnorm, labels, psums, pnhat)
         else:
             _blocks_serial(X, rows, C, CT, cnorm, labels, psums, pnhat)
-        sums[:, :] = 0.0
-        nhat[:] = 0
-        for q in range(nb):
-            for j in range(k):
-                nhat[j] += pnhat[q, j]
-                for a in range(d):
-                    sums[j, a] += psums[q, j, a]
+        reduce_blocks(psums, pnhat, sums, nhat)
         t = t_first + s
         for j in range(k):
             if nhat[j] == 0:
@@ -147,9 +131,9 @@ def run_steps(X, C, indices, t_first, eta, mode, counts, n_updates, parallel):
 
 def wants_parallel(m, k, d):
     """Run a step's blocks in parallel only when a step is large: ``m k d`` multiply-adds of at
-    least ``PARALLEL_MIN_WORK`` (the threshold of :mod:`kmbook._lloyd_kernels`); starting a
+    least ``PARALLEL_MIN_WORK`` (:mod:`kmbook._threads`) and more than one block; starting a
     parallel region at every step costs more than it saves below, and far more on busy cores."""
-    return m * k * d >= PARALLEL_MIN_WORK and m > _BLOCK_ROWS
+    return _threads.wants_parallel(m * k * d, (m + _BLOCK_ROWS - 1) // _BLOCK_ROWS)
 
 
 def run_steps_numpy(X, C, indices, t_first, eta, mode, counts, n_updates, parallel=False):

@@ -1,8 +1,19 @@
-"""Thread control for the numba kernels."""
+"""Thread control for the numba kernels: the one place that decides how many threads run.
+
+Private. :func:`numba_threads` limits numba's threads inside a block;
+:data:`PARALLEL_MIN_WORK` is the work below which a kernel runs on one thread,
+used by :func:`run_kernel` (whole kernels) and :func:`wants_parallel` (the
+blocks of one stochastic k-means step).
+"""
 
 import contextlib
 
 import numba
+
+#: Below this many multiply-adds (n * k * d) a kernel runs on one thread: starting a
+#: parallel region costs more than it saves on small inputs, and far more (tens of
+#: milliseconds) when the cores are busy with other work.
+PARALLEL_MIN_WORK = 4_000_000
 
 
 @contextlib.contextmanager
@@ -17,3 +28,16 @@ def numba_threads(n):
         yield
     finally:
         numba.set_num_threads(old)
+
+
+def run_kernel(kernel, work, *args):
+    """Call a parallel kernel, on a single thread when `work` is below :data:`PARALLEL_MIN_WORK`."""
+    if work >= PARALLEL_MIN_WORK:
+        return kernel(*args)
+    with numba_threads(1):
+        return kernel(*args)
+
+
+def wants_parallel(work, n_blocks):
+    """Run `n_blocks` blocks in parallel only for at least :data:`PARALLEL_MIN_WORK` of `work`."""
+    return work >= PARALLEL_MIN_WORK and n_blocks > 1

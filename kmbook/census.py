@@ -22,19 +22,22 @@ import numpy as np
 from scipy.spatial.distance import pdist
 from scipy.special import gammaln
 
-from ._fitting import loglog_fit
 from ._threads import numba_threads
 from ._validation import as_centers, as_generator, check_int, check_positive
-from .lloyd import lloyd
-from .models import BallMixture, GaussianMixture
-from .seeding import kmeans_pp, uniform
+from .algorithms import centroid_index, prune
+from .algorithms import coverage_probability as coverage_probability
 from .data import load
-from .structure import KINDS, associate, centroid_index, prune
+from .lloyd import lloyd
+from .models import BallMixture, GaussianMixture, balanced_sample
+from .report import fit_loglog as fit_loglog
+from .report import format_table as format_table
+from .seeding import kmeans_pp, uniform
+from .structure import KINDS, associate
 from .sweep import run_sweep
+from .tasks import BenchmarkTask, CensusTask
 
-__all__ = ["random_layout", "make_model", "balanced_sample", "split_offset", "coverage_probability",
-           "census_task", "benchmark_task", "census_grid", "run_census", "summarize", "fit_loglog",
-           "format_table"]
+__all__ = ["random_layout", "make_model", "split_offset", "census_task", "benchmark_task", "census_grid",
+           "run_census", "summarize"]
 
 _SEEDINGS = {"uniform": uniform, "kmeans++": kmeans_pp}
 
@@ -117,53 +120,6 @@ def make_model(kind, centers, eta_min, k):
     raise ValueError(f"kind must be 'ball' or 'gauss'; got {kind!r}.")
 
 
-def balanced_sample(model, n, rng):
-    """Draw `n` points with (as nearly as possible) equal numbers from every component.
-
-    The mixture (2) of Paper 1 is balanced; a multinomial sample is only
-    balanced on average, and its unequal cluster sizes move a one-fit-many
-    centre away from the plain mean of its true centres by about
-    ``Delta / sqrt(n)``, whatever the SNR. Drawing ``n / k*`` points per
-    component removes that sampling artefact. Components ``0..(n mod k*)-1``
-    get one extra point.
-
-    Parameters
-    ----------
-    model : BallMixture or GaussianMixture
-    n : int
-        Number of points, ``n >= k*``.
-    rng : int, numpy.random.Generator or None
-
-    Returns
-    -------
-    X : ndarray of shape (n, d)
-    labels : ndarray of shape (n,)
-        Component of each point (sorted: component 0 first).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from kmbook.models import GaussianMixture
-    >>> from kmbook.census import balanced_sample
-    >>> X, labels = balanced_sample(GaussianMixture([[0.0], [5.0]], sigma=1.0), 7, rng=0)
-    >>> np.bincount(labels).tolist()
-    [4, 3]
-    """
-    if not isinstance(model, (BallMixture, GaussianMixture)):
-        raise TypeError(f"model must be a BallMixture or GaussianMixture; got {type(model).__name__}.")
-    k_star = model.k_star
-    n = check_int(n, "n", minimum=k_star)
-    gen = as_generator(rng)
-    sizes = np.full(k_star, n // k_star)
-    sizes[: n % k_star] += 1
-    parts = []
-    for s, size in enumerate(sizes):
-        one = (BallMixture(model.centers[[s]], model.radius) if isinstance(model, BallMixture)
-               else GaussianMixture(model.centers[[s]], model.sigma))
-        parts.append(one.sample(int(size), gen)[0])
-    return np.vstack(parts), np.repeat(np.arange(k_star), sizes)
-
-
 def split_offset(kind, d):
     """Distance from a cluster's centre to the centroid of either half, per unit radius or sigma.
 
@@ -203,57 +159,6 @@ def split_offset(kind, d):
     raise ValueError(f"kind must be 'ball' or 'gauss'; got {kind!r}.")
 
 
-def coverage_probability(sizes, k):
-    """Probability that `k` distinct points drawn uniformly hit every cluster at least once.
-
-    With clusters of sizes ``n_1..n_{k*}`` (``n = sum n_s``), the number of
-    ``k``-subsets of the points that meet every cluster is the coefficient of
-    ``t^k`` in ``prod_s ((1 + t)^{n_s} - 1)``; dividing by ``C(n, k)`` gives
-    the probability. It is computed exactly with integers. For ``k = k*``
-    balanced clusters of size ``m`` it equals ``m^k / C(n, k)``, which tends
-    to ``k! / k^k`` as ``m`` grows: the chance that uniform seeding puts one
-    seed in every cluster (Paper 1, Section IV: the configurations that
-    avoid many-fit-one from the start). For ``k > k*`` it is the chance that
-    over-parametrised seeding covers every cluster.
-
-    Chapter: book/landscape/algorithms.
-
-    Parameters
-    ----------
-    sizes : sequence of int
-        Cluster sizes (each ``>= 1``).
-    k : int
-        Number of seeds, ``1 <= k <= sum(sizes)``.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> from kmbook.census import coverage_probability
-    >>> coverage_probability([1, 1, 1], 3), round(coverage_probability([100] * 3, 3), 6)
-    (1.0, 0.224462)
-    """
-    sizes = [check_int(v, "sizes[i]", minimum=1) for v in sizes]
-    if not sizes:
-        raise ValueError("sizes must list at least one cluster size.")
-    n = sum(sizes)
-    k = check_int(k, "k", minimum=1, maximum=n)
-    poly = [1]                                   # coefficients of the running product, degree <= k
-    for m in sizes:
-        factor = [math.comb(m, j) for j in range(min(m, k) + 1)]
-        factor[0] = 0                            # (1 + t)^m - 1
-        new = [0] * min(len(poly) + len(factor) - 1, k + 1)
-        for a, pa in enumerate(poly):
-            if pa:
-                for b, fb in enumerate(factor[: k + 1 - a]):
-                    new[a + b] += pa * fb
-        poly = new
-    hits = poly[k] if k < len(poly) else 0
-    return float(hits / math.comb(n, k))
-
-
 def census_task(task, rng):
     """Run Lloyd from ``task["n_starts"]`` seeds on one random mixture and classify every limit.
 
@@ -262,7 +167,7 @@ def census_task(task, rng):
 
     Parameters
     ----------
-    task : dict
+    task : CensusTask or dict
         ``model`` ("ball" or "gauss"), ``k_star``, ``k``, ``d``, ``eta_min``,
         ``n`` (sample size), ``n_starts``; optional ``seeding`` ("uniform",
         default, or "kmeans++"), ``layout`` (int seed of the true centres;
@@ -318,7 +223,7 @@ def benchmark_task(task, rng):
 
     Parameters
     ----------
-    task : dict
+    task : BenchmarkTask or dict
         ``name`` (see :func:`kmbook.data.available`) and ``n_starts``;
         optional ``k`` (default: the ground-truth number of clusters),
         ``seeding``, ``tol``, ``share``, ``prune``, ``threads`` as in
@@ -340,8 +245,10 @@ def benchmark_task(task, rng):
     >>> out["k_star"], len(out["ci"])
     (15, 2)
     """
+    if isinstance(task, BenchmarkTask):
+        task = {key: value for key, value in task.as_dict().items() if key != "k" or value is not None}
     if not isinstance(task, dict):
-        raise TypeError(f"task must be a dict; got {type(task).__name__}.")
+        raise TypeError(f"task must be a BenchmarkTask or a dict; got {type(task).__name__}.")
     if "name" not in task or "n_starts" not in task:
         raise ValueError("a benchmark task needs 'name' and 'n_starts'.")
     unknown = set(task) - {"name", "k", "n_starts"} - set(_DEFAULTS)
@@ -378,7 +285,7 @@ def _run_starts(out, X, labels, T, t, gen):
         out["cost"].append(res.cost / n)
         out["ci"].append(centroid_index(res.centers, T))
         if t["prune"]:
-            pruned = prune(X, res.centers, n_clusters=k_star if t["prune"] == "ward" else None)
+            pruned = prune(X, res.centers, k=k_star if t["prune"] == "ward" else None)
             polished = lloyd(X, pruned.centers, max_iter=1000)
             out["k_pruned"].append(len(pruned.centers))
             out["ci_pruned"].append(centroid_index(polished.centers, T))
@@ -399,8 +306,10 @@ _REQUIRED = ("model", "k_star", "k", "d", "eta_min", "n", "n_starts")
 
 
 def _check_task(task):
+    if isinstance(task, CensusTask):
+        task = task.as_dict()
     if not isinstance(task, dict):
-        raise TypeError(f"task must be a dict; got {type(task).__name__}.")
+        raise TypeError(f"task must be a CensusTask or a dict; got {type(task).__name__}.")
     missing = [key for key in _REQUIRED if key not in task]
     if missing:
         raise ValueError(f"task is missing {missing}; a census task needs {list(_REQUIRED)}.")
@@ -430,12 +339,12 @@ def _check_common(t):
     return t
 
 
-def census_grid(models=("ball", "gauss"), k_stars=(3, 6), k_offsets=(-1, 0, 2), ds=(2, 5),
+def census_grid(*, models=("ball", "gauss"), k_stars=(3, 6), k_offsets=(-1, 0, 2), ds=(2, 5),
                 etas=(2.5, 4.0, 8.0, 16.0, 32.0), n_per_cluster=1000, n_starts=20, **extra):
-    """The Cartesian grid of census tasks (one dict per combination).
+    """The Cartesian grid of census tasks (one :class:`CensusTask` per combination).
 
     ``k = k_star + offset`` for each offset (combinations with ``k < 1`` are
-    skipped); ``n = n_per_cluster * k_star``; `extra` keys (e.g.
+    skipped); ``n = n_per_cluster * k_star``; `extra` fields (e.g.
     ``seeding``, ``tol``) are copied into every task.
 
     Examples
@@ -447,20 +356,23 @@ def census_grid(models=("ball", "gauss"), k_stars=(3, 6), k_offsets=(-1, 0, 2), 
     tasks = []
     for model, k_star, off, d, eta in itertools.product(models, k_stars, k_offsets, ds, etas):
         if k_star + off >= 1:
-            tasks.append(dict(model=model, k_star=k_star, k=k_star + off, d=d, eta_min=float(eta),
-                              n=n_per_cluster * k_star, n_starts=n_starts, **extra))
+            tasks.append(CensusTask(model=model, k_star=k_star, k=k_star + off, d=d, eta_min=float(eta),
+                                    n=n_per_cluster * k_star, n_starts=n_starts, **extra))
     return tasks
 
 
 def _any_task(task, rng):
-    return benchmark_task(task, rng) if isinstance(task, dict) and "name" in task else census_task(task, rng)
+    is_benchmark = isinstance(task, BenchmarkTask) or (isinstance(task, dict) and "name" in task)
+    return benchmark_task(task, rng) if is_benchmark else census_task(task, rng)
 
 
 def run_census(tasks, rng, *, executor=None, progress=None):
     """Run census tasks with :func:`kmbook.sweep.run_sweep` (progress bar, optional executor).
 
-    Chapter: book/landscape/census, book/landscape/algorithms. Tasks with a
-    ``name`` go to :func:`benchmark_task`, the others to :func:`census_task`.
+    Chapter: book/landscape/census, book/landscape/algorithms.
+    :class:`BenchmarkTask` objects and dicts with a ``name`` go to
+    :func:`benchmark_task`, the others (:class:`CensusTask` or dict) to
+    :func:`census_task`.
     Results do not depend on the executor: task ``i`` always receives the
     ``i``-th generator spawned from `rng`.
 
@@ -471,7 +383,7 @@ def run_census(tasks, rng, *, executor=None, progress=None):
     return run_sweep(_any_task, tasks, rng=rng, executor=executor, progress=progress, desc="census")
 
 
-def summarize(records, by=("model", "eta_min")):
+def summarize(records, *, by=("model", "eta_min")):
     """Aggregate census records over the keys `by`.
 
     Returns
@@ -514,53 +426,3 @@ def summarize(records, by=("model", "eta_min")):
             row["has_" + kind] = sum(sum(c[kind] > 0 for c in r["counts"]) for r in sel) / runs
         rows.append(row)
     return rows
-
-
-def fit_loglog(x, y):
-    """Least-squares line ``log y = intercept + slope * log x``; returns ``(slope, intercept)``.
-
-    Non-positive or non-finite pairs are ignored (at least two must remain).
-
-    Examples
-    --------
-    >>> from kmbook.census import fit_loglog
-    >>> [round(v, 6) for v in fit_loglog([1.0, 4.0, 16.0], [2.0, 1.0, 0.5])]
-    [-0.5, 0.693147]
-    """
-    x = np.asarray(x, dtype=float).ravel()
-    y = np.asarray(y, dtype=float).ravel()
-    if x.shape != y.shape:
-        raise ValueError(f"x and y must have the same length; got {x.size} and {y.size}.")
-    return loglog_fit(x, y, error="fit_loglog needs at least two positive, finite (x, y) pairs.")
-
-
-def format_table(rows, columns, digits=3):
-    """Plain-text table of `rows` (dicts) with the given `columns`.
-
-    Floats are rounded to `digits` decimals; numbers are right-aligned and
-    other values left-aligned.
-
-    Examples
-    --------
-    >>> from kmbook.census import format_table
-    >>> print(format_table([{"name": "a", "x": 0.12345}, {"name": "bb", "x": 10.0}], ["name", "x"], digits=2))
-    name      x
-    a      0.12
-    bb    10.00
-    """
-    def cell(v):
-        if isinstance(v, (float, np.floating)):
-            return "nan" if math.isnan(v) else f"{v:.{digits}f}"
-        return str(v)
-
-    def numeric(v):
-        return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
-
-    body = [[cell(r[c]) for c in columns] for r in rows]
-    right = [bool(rows) and all(numeric(r[c]) for r in rows) for c in columns]
-    widths = [max([len(str(c))] + [len(b[i]) for b in body]) for i, c in enumerate(columns)]
-
-    def line(values):
-        return "  ".join(v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right)).rstrip()
-
-    return "\n".join([line([str(c) for c in columns])] + [line(b) for b in body])

@@ -42,7 +42,7 @@ def _hive(K):
     return pts[order[:K]]
 
 
-def centers(layout, K, delta, d=2):
+def centers(layout, k, delta, *, d=2):
     """Centres of a Section 5 layout with minimum pairwise distance exactly `delta`.
 
     Paper: Paper 3, Section 5 and Figure 3.
@@ -51,8 +51,8 @@ def centers(layout, K, delta, d=2):
     Parameters
     ----------
     layout : {"circle", "line", "hive"}
-    K : int
-        Number of centres, ``K >= 2``.
+    k : int
+        Number of centres (the paper's ``K``), ``k >= 2``.
     delta : float
         Minimum distance between two centres (> 0).
     d : int, default=2
@@ -73,7 +73,7 @@ def centers(layout, K, delta, d=2):
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}; got {layout!r}.")
-    K = check_int(K, "K", minimum=2)
+    K = check_int(k, "k", minimum=2)
     delta = check_positive(delta, "delta")
     d = check_int(d, "d", minimum=2)
     if layout == "line" or K == 2:
@@ -101,7 +101,7 @@ def _golden_sequence(n, dim):
     return np.mod(0.5 + j * alpha, 1.0)
 
 
-def sphere_points(n, d=2, rng=None):
+def sphere_points(n, d=2, *, rng=None):
     """`n` points on the unit sphere of ``R^d`` whose mean is the origin.
 
     Deterministic (``rng=None``):
@@ -160,7 +160,7 @@ def sphere_points(n, d=2, rng=None):
     return out
 
 
-def section5_data(layout, K, delta, n, d=2, rng=None):
+def section5_data(layout, k, delta, n, *, d=2, rng=None):
     """The data of the paper's Section 5: `n` points on the unit sphere around each centre.
 
     Paper: Paper 3, Section 5 (Figures 3–5).
@@ -169,8 +169,8 @@ def section5_data(layout, K, delta, n, d=2, rng=None):
     Parameters
     ----------
     layout : {"circle", "line", "hive"}
-    K : int
-        Number of clusters, ``K >= 2``.
+    k : int
+        Number of clusters (the paper's ``K``), ``k >= 2``.
     delta : float
         Minimum distance between centres.
     n : int
@@ -194,17 +194,17 @@ def section5_data(layout, K, delta, n, d=2, rng=None):
     >>> X.shape, labels.tolist()
     ((12, 2), [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2])
     """
-    C = centers(layout, K, delta, d)
+    C = centers(layout, k, delta, d=d)
     if rng is None:
         P = sphere_points(n, d)
         X = np.concatenate([c + P for c in C])
     else:
         gen = as_generator(rng)
         X = np.concatenate([c + sphere_points(n, d, rng=gen) for c in C])
-    return X, np.repeat(np.arange(K), n)
+    return X, np.repeat(np.arange(C.shape[0]), n)
 
 
-def far_cluster_data(delta, spread, n=6, distance=40.0):
+def far_cluster_data(delta, spread, *, n=6, distance=40.0):
     """Two tight clusters and a far, wide one: the situation of the paper's Figure 2.
 
     Clusters 0 and 1 hold `n` points on unit circles centred at ``(-delta/2, 0)``

@@ -16,11 +16,13 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.spatial.distance import pdist
-from scipy.special import gammaln
+from scipy.special import gammaln, ndtr
 
-from ._validation import as_centers, as_generator, check_int, check_positive, as_points
+from . import _population_1d as _p1
+from . import _population_nd as _pn
+from ._validation import as_centers, as_generator, as_points, check_int, check_positive
 
-__all__ = ["SNR", "BallMixture", "GaussianMixture"]
+__all__ = ["SNR", "BallMixture", "GaussianMixture", "balanced_sample"]
 
 
 class SNR(NamedTuple):
@@ -145,6 +147,36 @@ class BallMixture(_Mixture):
     def __repr__(self):
         return f"BallMixture(k_star={self.k_star}, d={self.d}, radius={self.radius:g})"
 
+    def component(self, s):
+        """Component ``f_s`` alone, as a one-component :class:`BallMixture`."""
+        return BallMixture(self.centers[[s]], self.radius)
+
+    # The population engines (kmbook._population_1d, kmbook._population_nd) ask the model
+    # for what depends on its kind of component:
+    @property
+    def qmc_dim(self):
+        """Dimension of the uniform nodes :meth:`unit_nodes` maps (``d + 1`` for a ball in ``d > 2``)."""
+        return self.d + 1 if self.d > 2 else self.d
+
+    def unit_nodes(self, u):
+        """Map uniform points `u` of shape (n, :attr:`qmc_dim`) to one component centred at 0."""
+        return _pn.ball_unit_nodes(self.radius, self.d, u)
+
+    def interval_masses(self, lo, hi):
+        """``P_s([lo_i, hi_i])`` for each interval ``i`` and component ``s`` (one dimension), shape (m, k*)."""
+        mu, r = self.centers[:, 0], self.radius
+        left = np.maximum(lo[:, None], mu[None, :] - r)
+        right = np.minimum(hi[:, None], mu[None, :] + r)
+        return np.clip(right - left, 0.0, None) / (2 * r)
+
+    def interval_moments(self, lo, hi, beta):
+        """Per-component moments ``int (x - beta)^p f_s`` over ``[lo, hi]``, p = 0, 1, 2 (one dimension)."""
+        return _p1.ball_moments(self.centers[:, 0][None, :], self.radius, lo, hi, beta)
+
+    def density_one_sided(self, t):
+        """Left and right limits ``f(t-)``, ``f(t+)`` of the density at points `t` (one dimension)."""
+        return _p1.ball_density_one_sided(self.centers, self.radius, t)
+
     @property
     def eta_min(self):
         """``eta_min = Delta_min / r`` (Paper 1, Section II-C)."""
@@ -209,6 +241,33 @@ class GaussianMixture(_Mixture):
     def __repr__(self):
         return f"GaussianMixture(k_star={self.k_star}, d={self.d}, sigma={self.sigma:g})"
 
+    def component(self, s):
+        """Component ``f_s`` alone, as a one-component :class:`GaussianMixture`."""
+        return GaussianMixture(self.centers[[s]], self.sigma)
+
+    # The population engines ask the model for what depends on its kind of component:
+    @property
+    def qmc_dim(self):
+        """Dimension of the uniform nodes :meth:`unit_nodes` maps (``d``)."""
+        return self.d
+
+    def unit_nodes(self, u):
+        """Map uniform points `u` of shape (n, d) to one component centred at 0."""
+        return _pn.gauss_unit_nodes(self.sigma, u)
+
+    def interval_masses(self, lo, hi):
+        """``P_s([lo_i, hi_i])`` for each interval ``i`` and component ``s`` (one dimension), shape (m, k*)."""
+        mu, s = self.centers[:, 0], self.sigma
+        return ndtr((hi[:, None] - mu[None, :]) / s) - ndtr((lo[:, None] - mu[None, :]) / s)
+
+    def interval_moments(self, lo, hi, beta):
+        """Per-component moments ``int (x - beta)^p f_s`` over ``[lo, hi]``, p = 0, 1, 2 (one dimension)."""
+        return _p1.gauss_moments(self.centers[:, 0][None, :], self.sigma, lo, hi, beta)
+
+    def density_one_sided(self, t):
+        """The density at points `t`, twice (it is continuous: both one-sided limits agree)."""
+        return _p1.gauss_density(self.centers, self.sigma, t)
+
     def eta(self, k):
         """Return ``SNR(eta_min, eta_max)`` for a fit with `k` centres.
 
@@ -229,3 +288,62 @@ class GaussianMixture(_Mixture):
 
     def _noise(self, n, gen):
         return self.sigma * gen.standard_normal((n, self.d))
+
+
+def check_model(model, name="model"):
+    """Return `model` if it is a :class:`BallMixture` or :class:`GaussianMixture`, else raise TypeError."""
+    if not isinstance(model, _Mixture):
+        raise TypeError(
+            f"{name} must be a BallMixture or GaussianMixture (from kmbook.models); got {type(model).__name__}."
+        )
+    return model
+
+
+def model_centers(model, centers, name="centers"):
+    """Check `model`, then `centers` as an array of shape (k, model.d)."""
+    check_model(model)
+    return as_centers(centers, name, n_features=model.d)
+
+
+def balanced_sample(model, n, rng):
+    """Draw `n` points with (as nearly as possible) equal numbers from every component.
+
+    The mixture (2) of Paper 1 is balanced; a multinomial sample is only
+    balanced on average, and its unequal cluster sizes move a one-fit-many
+    centre away from the plain mean of its true centres by about
+    ``Delta / sqrt(n)``, whatever the SNR. Drawing ``n / k*`` points per
+    component removes that sampling artefact. Components ``0..(n mod k*)-1``
+    get one extra point.
+
+    Paper: Paper 1, eq. (2) (the balanced mixture).
+    Chapter: book/landscape/figure1, book/landscape/census.
+
+    Parameters
+    ----------
+    model : BallMixture or GaussianMixture
+    n : int
+        Number of points, ``n >= k*``.
+    rng : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+    labels : ndarray of shape (n,)
+        Component of each point (sorted: component 0 first).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kmbook.models import GaussianMixture, balanced_sample
+    >>> X, labels = balanced_sample(GaussianMixture([[0.0], [5.0]], sigma=1.0), 7, rng=0)
+    >>> np.bincount(labels).tolist()
+    [4, 3]
+    """
+    check_model(model)
+    k_star = model.k_star
+    n = check_int(n, "n", minimum=k_star)
+    gen = as_generator(rng)
+    sizes = np.full(k_star, n // k_star)
+    sizes[: n % k_star] += 1
+    parts = [model.component(s).sample(int(size), gen)[0] for s, size in enumerate(sizes)]
+    return np.vstack(parts), np.repeat(np.arange(k_star), sizes)

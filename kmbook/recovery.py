@@ -19,10 +19,12 @@ from functools import partial
 
 import numpy as np
 
-from ._validation import as_labels, check_int, check_positive
+from ._validation import RELAXATIONS, as_labels, check_choice, check_int, check_positive
+from .certificates import dual_certificate
 from .geometries import LAYOUTS, section5_data
-from .proximity import dual_certificate, pw_proximity, threshold_scale
-from .sdp import amini_levina, exactness_error, peng_wei
+from .partitions import exactness_error
+from .proximity import pw_proximity, threshold_scale
+from .sdp import amini_levina, peng_wei
 from .sweep import run_sweep
 
 __all__ = ["RecoveryThreshold", "recovery_threshold", "recovery_grid", "section5_thresholds"]
@@ -30,10 +32,8 @@ __all__ = ["RecoveryThreshold", "recovery_threshold", "recovery_grid", "section5
 _SOLVE = {"peng_wei": peng_wei, "amini_levina": amini_levina}
 
 
-def _check_relaxation(relaxation):
-    if relaxation not in _SOLVE:
-        raise ValueError(f"relaxation must be 'peng_wei' or 'amini_levina'; got {relaxation!r}.")
-    return _SOLVE[relaxation]
+def _check_relaxation(relaxation, name="relaxation"):
+    return _SOLVE[check_choice(relaxation, name, RELAXATIONS)]
 
 
 def _error(X, labels, solve, solver):
@@ -103,7 +103,8 @@ def recovery_threshold(make_data, lo, hi, *, relaxation="peng_wei", tol=1e-2, ex
     True
     """
     if not callable(make_data):
-        raise TypeError(f"make_data must be callable as make_data(separation) -> (X, labels); got {type(make_data).__name__}.")
+        raise TypeError("make_data must be callable as make_data(separation) -> (X, labels); "
+                        f"got {type(make_data).__name__}.")
     lo = check_positive(lo, "lo")
     hi = check_positive(hi, "hi")
     if not lo < hi:
@@ -126,9 +127,20 @@ def recovery_threshold(make_data, lo, hi, *, relaxation="peng_wei", tol=1e-2, ex
     return RecoveryThreshold(threshold=hi, bracket=(lo, hi), n_solves=len(errors), errors=errors)
 
 
+@dataclass(frozen=True)
+class _GridCell:
+    """One cell of :func:`recovery_grid` (picklable when `make_data` is)."""
+
+    make_data: object
+    x: float
+    y: float
+    relaxations: tuple
+    solver: str | None
+
+
 def _grid_cell(task, rng=None):
-    make_data, x, y, relaxations, solver = task
-    X, labels = make_data(x, y)
+    relaxations, solver = task.relaxations, task.solver
+    X, labels = task.make_data(task.x, task.y)
     return tuple(_error(X, labels, _SOLVE[r], solver) for r in relaxations)
 
 
@@ -170,11 +182,12 @@ def recovery_grid(make_data, xs, ys, *, relaxations=("peng_wei", "amini_levina")
     True
     """
     if not callable(make_data):
-        raise TypeError(f"make_data must be callable as make_data(x, y) -> (X, labels); got {type(make_data).__name__}.")
+        raise TypeError("make_data must be callable as make_data(x, y) -> (X, labels); "
+                        f"got {type(make_data).__name__}.")
     for r in relaxations:
-        _check_relaxation(r)
+        _check_relaxation(r, "relaxations[i]")
     xs, ys = np.asarray(xs, dtype=float).ravel(), np.asarray(ys, dtype=float).ravel()
-    tasks = [(make_data, float(x), float(y), tuple(relaxations), solver) for y in ys for x in xs]
+    tasks = [_GridCell(make_data, float(x), float(y), tuple(relaxations), solver) for y in ys for x in xs]
     errs = np.array(run_sweep(_grid_cell, tasks, rng=0, executor=executor, progress=progress, desc="grid"))
     out = {}
     for j, r in enumerate(relaxations):
@@ -196,8 +209,22 @@ def _smallest_passing(passes, start):
     return hi
 
 
+@dataclass(frozen=True)
+class _LayoutTask:
+    """One row of :func:`section5_thresholds`: a layout, ``k`` clusters of ``n`` points in ``R^d``."""
+
+    layout: str
+    k: int
+    n: int
+    d: int
+    tol: float
+    solver: str | None
+    random_points: bool
+
+
 def _layout_row(task, rng=None):
-    layout, K, n, d, tol, solver, random_points = task
+    layout, K, n, d, tol, solver, random_points = (task.layout, task.k, task.n, task.d, task.tol, task.solver,
+                                                   task.random_points)
     seed = int(rng.integers(2**32)) if random_points else None  # same points at every separation
     make = partial(section5_data, layout, K, n=n, d=d, rng=seed)
     X1, lab = make(1.0)
@@ -219,7 +246,7 @@ def _layout_row(task, rng=None):
             "proximity": t_prox, "sharp_certificate": sharp, "n_solves": res.n_solves}
 
 
-def section5_thresholds(layouts=LAYOUTS, Ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02, solver=None,
+def section5_thresholds(layouts=LAYOUTS, ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02, solver=None,
                         random_points=False, instances=1, rng=0, executor=None, progress=None):
     """Thresholds of exact recovery on the Section 5 data, with the proximity bounds beside them.
 
@@ -237,8 +264,8 @@ def section5_thresholds(layouts=LAYOUTS, Ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02
     Parameters
     ----------
     layouts : sequence of {"circle", "line", "hive"}
-    Ks : sequence of int
-        Numbers of clusters.
+    ks : sequence of int
+        Numbers of clusters (the paper's ``K``).
     n : int, default=6
         Points per cluster.
     ds : sequence of int, default=(2,)
@@ -273,9 +300,10 @@ def section5_thresholds(layouts=LAYOUTS, Ks=(2, 3, 4), n=6, ds=(2,), *, tol=0.02
     n = check_int(n, "n", minimum=2)
     tol = check_positive(tol, "tol")
     instances = check_int(instances, "instances", minimum=1)
-    tasks = [(layout, check_int(K, "K", minimum=2), n, check_int(d, "d", minimum=2), tol, solver, bool(random_points))
-             for d in ds for layout in layouts for K in Ks for _ in range(instances)]
+    tasks = [_LayoutTask(layout, check_int(K, "K", minimum=2), n, check_int(d, "d", minimum=2), tol, solver,
+                         bool(random_points))
+             for d in ds for layout in layouts for K in ks for _ in range(instances)]
     for t in tasks:
-        if t[0] not in LAYOUTS:
-            raise ValueError(f"layouts must be among {LAYOUTS}; got {t[0]!r}.")
+        if t.layout not in LAYOUTS:
+            raise ValueError(f"layouts must be among {LAYOUTS}; got {t.layout!r}.")
     return run_sweep(_layout_row, tasks, rng=rng, executor=executor, progress=progress, desc="thresholds")

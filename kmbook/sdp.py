@@ -16,20 +16,16 @@ linear objective and replace "Z is a membership matrix" by convex constraints:
 Every result reports ``value = <D, Z> / 2`` on the k-means scale, so it can be
 compared directly with :func:`kmbook.objective.kmeans_cost`.
 
-Solvers. The reference formulation is cvxpy's; ``solver=None`` picks by size. Accuracy and
-speed were measured with ``benchmarks/bench_sdp.py`` against Clarabel at tolerances 1e-10, on
-three-cluster instances whose solution is a partition matrix ("exact") or fractional
-("inexact"), N = 21, 42, 60 (results in ``benchmarks/results/sdp.json``; 2 shared cores):
+Solvers. The reference formulation is cvxpy's; ``solver=None`` picks by size:
 
-* ``N <= 40``: Clarabel (interior point) at its defaults. Entries of ``Z`` within 1e-6 of the
-  reference, value within 2e-8 (relative), constraint residuals below 1e-8. Its cost grows
-  steeply with N because of the N^2 entrywise constraints: 0.03–0.09 s at N = 21, 1–5 s at
-  N = 42, 5–13 s at N = 60.
+* ``N <= 40``: Clarabel (interior point) at its defaults: the most accurate, but its cost
+  grows steeply with N because of the N^2 entrywise constraints;
 * ``N > 40``: SCS (operator splitting) with ``eps_abs = eps_rel = 1e-6``
-  (:data:`SCS_DEFAULT_OPTIONS`). Exact instances: entries within 5e-8. Inexact ones: entries
-  within 4e-5, value within 6e-6, residuals below 5e-6. 3 to 30 times faster than Clarabel at
-  N = 42–60. SCS at its own default ``eps = 1e-4`` is faster still but leaves entries off by up
-  to 9e-4 and residuals up to 3e-4, which fails the check below: do not use it for exactness.
+  (:data:`SCS_DEFAULT_OPTIONS`), several times faster there and accurate enough for the check
+  below; SCS at its own default ``eps = 1e-4`` is not (it fails the check).
+
+The measurements behind this rule (accuracy against Clarabel at tolerances 1e-10, and speed)
+are in ``benchmarks/README.md`` and ``benchmarks/results/sdp.json`` (``benchmarks/bench_sdp.py``).
 
 Pass ``solver="SCS"`` or ``solver="CLARABEL"`` and ``solver_options`` to override.
 
@@ -60,34 +56,28 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.spatial.distance import cdist
 
-from ._validation import (
-    as_labels,
-    as_points,
-    check_n_clusters,
-    check_nonnegative,
-    check_positive,
-)
+from ._validation import as_points, as_square, check_n_clusters, check_positive
 from .exceptions import ConvergenceWarning
+from .oracles import BestPartition as BestPartition
+from .oracles import best_partition as best_partition
+from .partitions import distance_matrix, feasibility_residuals, round_embedding
+from .partitions import exactness_error as exactness_error
+from .partitions import is_exact as is_exact
+from .partitions import membership_matrix as membership_matrix
+from .sdp_result import SDPResult as SDPResult
+from .sdp_result import SDPSolveError as SDPSolveError
 
 __all__ = [
-    "CLARABEL_MAX_N",
-    "SCS_DEFAULT_OPTIONS",
     "SDPResult",
     "SDPSolveError",
-    "amini_levina",
-    "best_partition",
-    "distance_matrix",
-    "exactness_error",
-    "feasibility_residuals",
-    "is_exact",
-    "membership_matrix",
     "peng_wei",
+    "amini_levina",
     "round_solution",
+    "CLARABEL_MAX_N",
+    "SCS_DEFAULT_OPTIONS",
 ]
 
 #: Largest N for which ``solver=None`` chooses Clarabel (interior point).
@@ -98,266 +88,15 @@ SCS_DEFAULT_OPTIONS = {"eps_abs": 1e-6, "eps_rel": 1e-6, "max_iters": 100_000}
 _SOLVERS = ("CLARABEL", "SCS", "KMBOOK")
 
 
-class SDPSolveError(RuntimeError):
-    """The SDP solver failed or returned a status other than optimal."""
-
-
-@dataclass(frozen=True)
-class SDPResult:
-    """Solution of :func:`peng_wei` or :func:`amini_levina`.
-
-    Attributes
-    ----------
-    Z : ndarray of shape (N, N)
-        The (symmetrised) optimal matrix.
-    value : float
-        ``<D, Z> / 2``: the relaxation's optimal value on the k-means cost
-        scale (a lower bound on the k-means optimum, or on the best balanced
-        partition for Amini–Levina).
-    status : str
-        cvxpy's status: "optimal" or "optimal_inaccurate" (others raise).
-    solve_time : float
-        Wall-clock seconds spent in the solver call (including cvxpy's
-        compilation); for reports, never for tests.
-    solver : str
-        "CLARABEL" or "SCS".
-    relaxation : str
-        "peng_wei" or "amini_levina".
-    k : int
-        Number of clusters.
-    residuals : dict
-        Constraint violations of the returned ``Z``, computed from ``Z`` (not
-        taken from the solver): see :func:`feasibility_residuals`.
-    kkt : dict
-        A-posteriori optimality check from the solver's duals, in units where
-        the mean off-diagonal entry of ``D`` is 1: ``"dual_psd"`` and
-        ``"dual_nonnegativity"`` (violations of dual feasibility),
-        ``"stationarity"`` (max entry of the Lagrangian's gradient), ``"gap"``
-        (relative duality gap) and ``"suboptimality"``, a bound on
-        ``(<D, Z> - optimum) / <D, Z>`` from weak duality that accounts for
-        the dual infeasibilities. On badly scaled data (clusters tiny compared
-        with their distances) it is what flags a solver's loss of precision.
-    duals : dict
-        Dual variables reported by the solver, on the scale of ``<D, Z>``:
-        ``"psd"`` (N x N, for ``Z PSD``), ``"nonnegative"`` (N x N, for
-        ``Z >= 0``), ``"row_sums"`` (N, for ``Z 1 = 1``) and ``"trace"``
-        (scalar, Peng–Wei) or ``"diagonal"`` (N, Amini–Levina). They satisfy
-        ``D = psd + nonnegative - (trace * I or diag(diagonal)) - (r 1^T + 1 r^T) / 2``
-        up to solver accuracy, with ``r = row_sums``.
-    residual_tol : float
-        Tolerance of the check behind :attr:`verified`.
-    lower_bound : float
-        A rigorous lower bound on the relaxation's optimum on the ``value`` scale,
-        whichever solver ran: the dual function at the returned dual matrix of
-        ``Z >= 0``, every residual and rounding error accounted for
-        (:func:`kmbook.sdp_bound.lower_bound`). ``kkt["certified_gap"]`` is
-        ``|value - lower_bound| / value`` (the value of an approximate ``Z`` can fall
-        below the bound by its residuals; that counts against it too).
-    certified_partition : ndarray of shape (N,) or None
-        The partition rounded from ``Z`` when it has a verified dual certificate
-        (:func:`kmbook.proximity.dual_certificate`): its membership matrix is then
-        the relaxation's unique solution, known exactly. None otherwise.
-    iterations : int or None
-        Iterations of the native solver (None for cvxpy's solvers).
-    """
-
-    Z: np.ndarray = field(repr=False)
-    value: float
-    status: str
-    solve_time: float
-    solver: str
-    relaxation: str
-    k: int
-    residuals: dict
-    kkt: dict
-    duals: dict = field(repr=False)
-    residual_tol: float = 1e-4
-    lower_bound: float = float("nan")
-    certified_partition: np.ndarray | None = field(default=None, repr=False)
-    iterations: int | None = None
-
-    @property
-    def certified_gap(self):
-        """``|value - lower_bound| / value``: the relative distance to the optimum that
-        is proved (up to the primal residuals of ``Z``)."""
-        return self.kkt.get("certified_gap", float("inf"))
-
-    @property
-    def max_residual(self):
-        """Largest constraint violation of ``Z``."""
-        return max(self.residuals.values())
-
-    @property
-    def verified(self):
-        """The a-posteriori optimality check passes: every primal residual and
-        every entry of ``kkt`` (including the certified gap) is at most ``residual_tol``."""
-        ok = self.status in ("optimal", "optimal_inaccurate")
-        return ok and max(self.max_residual, max(self.kkt.values())) <= self.residual_tol
-
-
-def distance_matrix(X):
-    """Squared Euclidean distances ``D_ij = ||x_i - x_j||^2``.
-
-    Paper: Paper 3, Section 2 (the matrix ``D`` of eq. (2.2)).
-    Chapter: book/convex/peng_wei.
-
-    Parameters
-    ----------
-    X : array-like of shape (N, d)
-
-    Returns
-    -------
-    ndarray of shape (N, N)
-        Symmetric, zero diagonal, non-negative.
-
-    Examples
-    --------
-    >>> from kmbook.sdp import distance_matrix
-    >>> distance_matrix([[0.0, 0.0], [3.0, 4.0]])
-    array([[ 0., 25.],
-           [25.,  0.]])
-    """
-    X = as_points(X, "X")
-    return cdist(X, X, "sqeuclidean")
-
-
-def membership_matrix(labels):
-    """The partition matrix ``Z = sum_a 1_a 1_a^T / n_a`` of a labelling.
-
-    Paper: Paper 3, Section 2 (the matrix of eq. (2.2); ``<D, Z> / 2`` is the
-    k-means cost of the partition).
-    Chapter: book/convex/peng_wei.
-
-    Parameters
-    ----------
-    labels : array-like of shape (N,)
-        Non-negative integer cluster labels; the values need not be
-        consecutive (empty label values are ignored).
-
-    Returns
-    -------
-    ndarray of shape (N, N)
-
-    Examples
-    --------
-    >>> from kmbook.sdp import membership_matrix
-    >>> membership_matrix([0, 0, 2])
-    array([[0.5, 0.5, 0. ],
-           [0.5, 0.5, 0. ],
-           [0. , 0. , 1. ]])
-    """
-    lab = as_labels(labels, "labels")
-    if lab.size == 0:
-        raise ValueError("labels must hold at least one label; got an empty array.")
-    _, inv, counts = np.unique(lab, return_inverse=True, return_counts=True)
-    same = inv[:, None] == inv[None, :]
-    return same / counts[inv][:, None]
-
-
-def _as_square(Z, name="Z"):
-    Z = as_points(Z, name)
-    if Z.shape[0] != Z.shape[1]:
-        raise ValueError(f"{name} must be a square matrix of shape (N, N); got shape {Z.shape}.")
-    return Z
-
-
-def exactness_error(Z, labels):
-    """Largest entrywise deviation ``max |Z - Z_labels|`` from a partition matrix.
-
-    Chapter: book/convex/peng_wei.
-
-    Examples
-    --------
-    >>> from kmbook.sdp import exactness_error, membership_matrix
-    >>> float(exactness_error(membership_matrix([0, 0, 1]), [0, 0, 1]))
-    0.0
-    """
-    Z = _as_square(Z)
-    lab = as_labels(labels, "labels", n_samples=Z.shape[0])
-    return float(np.max(np.abs(Z - membership_matrix(lab))))
-
-
-def is_exact(Z, labels, tol=1e-4):
-    """Is `Z` the membership matrix of `labels`, entrywise within `tol`?
-
-    Paper: Paper 3, Section 2 ("when is the solution of (2.3) of the form Z-bar?").
-    Chapter: book/convex/peng_wei.
-
-    Parameters
-    ----------
-    Z : array-like of shape (N, N)
-        Typically ``peng_wei(...).Z``.
-    labels : array-like of shape (N,)
-        The partition to compare with (e.g. the ground truth).
-    tol : float, default=1e-4
-        Allowed ``max |Z - Z_labels|``. The default sits well above the
-        accuracy of the default solvers on exact instances (about 1e-7) and
-        well below the entries ``1 / n_a`` of a partition matrix.
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> from kmbook.sdp import is_exact, membership_matrix
-    >>> is_exact(membership_matrix([0, 1, 1]), [5, 7, 7])
-    True
-    """
-    tol = check_nonnegative(tol, "tol")
-    return exactness_error(Z, labels) <= tol
-
-
-def feasibility_residuals(Z, k, relaxation="peng_wei"):
-    """Constraint violations of a candidate solution `Z` (computed, not assumed).
-
-    Paper: Paper 3, eq. (2.3) (Peng–Wei) and eq. (3.3) (Amini–Levina).
-    Chapter: book/convex/peng_wei.
-
-    Parameters
-    ----------
-    Z : array-like of shape (N, N)
-    k : int
-        Number of clusters.
-    relaxation : {"peng_wei", "amini_levina"}, default="peng_wei"
-
-    Returns
-    -------
-    dict
-        ``"symmetry"`` (max ``|Z - Z^T|``), ``"psd"`` (``max(0, -lambda_min)``
-        of the symmetric part), ``"nonnegativity"`` (``max(0, -min Z_ij)``),
-        ``"row_sums"`` (max ``|Z 1 - 1|``), and ``"trace"`` (``|tr Z - k|``)
-        for Peng–Wei or ``"diagonal"`` (max ``|Z_ii - k/N|``) for Amini–Levina.
-
-    Examples
-    --------
-    >>> from kmbook.sdp import feasibility_residuals, membership_matrix
-    >>> r = feasibility_residuals(membership_matrix([0, 0, 1, 1]), 2, "amini_levina")
-    >>> max(r.values()) < 1e-12
-    True
-    """
-    Z = _as_square(Z)
-    n_points = Z.shape[0]
-    k = check_n_clusters(k, n_points)
-    relaxation = _check_relaxation(relaxation)
-    S = (Z + Z.T) / 2
-    res = {
-        "symmetry": float(np.max(np.abs(Z - Z.T))),
-        "psd": max(0.0, -float(np.linalg.eigvalsh(S)[0])),
-        "nonnegativity": max(0.0, -float(Z.min())),
-        "row_sums": float(np.max(np.abs(Z.sum(axis=1) - 1.0))),
-    }
-    if relaxation == "peng_wei":
-        res["trace"] = abs(float(np.trace(Z)) - k)
-    else:
-        res["diagonal"] = float(np.max(np.abs(np.diag(Z) - k / n_points)))
-    return res
-
-
-def _check_relaxation(relaxation):
-    if relaxation not in ("peng_wei", "amini_levina"):
-        raise ValueError(f"relaxation must be 'peng_wei' or 'amini_levina'; got {relaxation!r}.")
-    return relaxation
+def _import_cvxpy():
+    try:
+        import cvxpy
+    except ImportError as err:
+        raise ImportError(
+            "kmbook.sdp solves the relaxations with cvxpy, which is not installed. "
+            "Install the convex extra: pip install kmbook[sdp] (cvxpy, clarabel and scs)."
+        ) from err
+    return cvxpy
 
 
 def _choose_solver(solver, solver_options, n_points):
@@ -371,7 +110,8 @@ def _choose_solver(solver, solver_options, n_points):
     elif isinstance(solver_options, dict):
         options = dict(solver_options)
     else:
-        raise TypeError(f"solver_options must be a dict of solver keyword arguments or None; got {type(solver_options).__name__}.")
+        raise TypeError("solver_options must be a dict of solver keyword arguments or None; "
+                        f"got {type(solver_options).__name__}.")
     return solver, options
 
 
@@ -389,7 +129,7 @@ def _solve(X, k, relaxation, solver, solver_options, residual_tol):
         from .sdp_native import result as native_result
 
         return native_result(X, D, scale, k, relaxation, options, residual_tol)
-    import cvxpy as cp  # imported lazily: cvxpy is slow to import
+    cp = _import_cvxpy()  # imported lazily: cvxpy is slow to import
 
     Ds = D / scale
 
@@ -422,13 +162,14 @@ def _solve(X, k, relaxation, solver, solver_options, residual_tol):
     Zv = (Z.value + Z.value.T) / 2
     residuals = feasibility_residuals(Zv, k, relaxation)
     key = "trace" if relaxation == "peng_wei" else "diagonal"
-    duals_s = {"psd": psd.dual_value, "nonnegative": nonneg.dual_value, "row_sums": rows.dual_value, key: last.dual_value}
+    duals_s = {"psd": psd.dual_value, "nonnegative": nonneg.dual_value, "row_sums": rows.dual_value,
+               key: last.dual_value}
     kkt = _kkt(Ds, Zv, k, duals_s, key)
     duals = {name: _scaled(v, scale) for name, v in duals_s.items()}
     from .sdp_bound import certify_solution
 
     value = float(np.sum(D * Zv)) / 2
-    lower, gap, partition = certify_solution(X, D, Zv, duals, k, relaxation, value)
+    lower, gap, partition = certify_solution(X, D, Zv, duals, k, relaxation, value, labels=round_solution(Zv, k))
     kkt["certified_gap"] = gap
     result = SDPResult(
         Z=Zv, value=value, status=status, solve_time=elapsed, solver=solver,
@@ -590,18 +331,6 @@ def amini_levina(X, k, solver=None, *, solver_options=None, residual_tol=1e-4):
     return _solve(X, k, "amini_levina", solver, solver_options, residual_tol)
 
 
-def _farthest_first(V, k):
-    """Deterministic seeding: the row of largest norm, then repeatedly the row
-    farthest from the rows already chosen (ties to the lowest index)."""
-    chosen = [int(np.argmax(np.einsum("ij,ij->i", V, V)))]
-    dist = np.sum((V - V[chosen[0]]) ** 2, axis=1)
-    for _ in range(1, k):
-        nxt = int(np.argmax(dist))
-        chosen.append(nxt)
-        dist = np.minimum(dist, np.sum((V - V[nxt]) ** 2, axis=1))
-    return V[chosen].copy()
-
-
 def round_solution(Z, k):
     """Labels from a relaxed solution: spectral embedding, then k-means.
 
@@ -628,118 +357,16 @@ def round_solution(Z, k):
 
     Examples
     --------
-    >>> from kmbook.sdp import membership_matrix, round_solution
+    >>> from kmbook.partitions import membership_matrix
+    >>> from kmbook.sdp import round_solution
     >>> round_solution(membership_matrix([2, 2, 0, 1, 1]), 3)
     array([0, 0, 1, 2, 2])
     """
-    from .lloyd import lloyd
-
-    Z = _as_square(Z)
+    Z = as_square(Z)
     k = check_n_clusters(k, Z.shape[0])
     S = (Z + Z.T) / 2
     vals, vecs = np.linalg.eigh(S)
     vals, vecs = vals[::-1][:k], vecs[:, ::-1][:, :k]
-    V = vecs * np.sqrt(np.clip(vals, 0.0, None))
-    labels = lloyd(V, _farthest_first(V, k)).labels
-    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
-    return np.argsort(np.argsort(first))[inverse]
+    return round_embedding(vecs * np.sqrt(np.clip(vals, 0.0, None)), k)
 
 
-def _growth_strings(n_points, k, sizes=None):
-    """All labelings in restricted-growth form with exactly `k` blocks (recursive;
-    optionally with every block of size ``sizes``)."""
-    out = []
-    labels = [0] * n_points
-    counts = [0] * k
-
-    def place(i, used):
-        if n_points - i < k - used:  # not enough points left to open the missing blocks
-            return
-        if i == n_points:
-            out.append(labels.copy())
-            return
-        for a in range(min(used + 1, k)):
-            if sizes is not None and counts[a] == sizes:
-                continue
-            labels[i] = a
-            counts[a] += 1
-            place(i + 1, max(used, a + 1))
-            counts[a] -= 1
-
-    labels[0], counts[0] = 0, 1
-    place(1, 1)
-    return np.array(out, dtype=np.int64).reshape(-1, n_points)
-
-
-@dataclass(frozen=True)
-class BestPartition:
-    """Result of :func:`best_partition`.
-
-    Attributes
-    ----------
-    cost : float
-        The global minimum of the k-means cost over the partitions searched.
-    labels : ndarray of shape (N,)
-        A minimiser (restricted-growth labels: point 0 in cluster 0, ...).
-    second_cost : float
-        The second smallest cost (``inf`` if there is one partition only):
-        the minimiser is unique when ``second_cost > cost``.
-    n_partitions : int
-        Number of partitions enumerated.
-    """
-
-    cost: float
-    labels: np.ndarray
-    second_cost: float
-    n_partitions: int
-
-
-def best_partition(X, k, balanced=False):
-    """Global k-means optimum by enumerating every partition (N <= 12).
-
-    An exact oracle for tiny instances: the relaxations' values must lie below
-    ``best_partition(X, k).cost`` (Peng–Wei) and below
-    ``best_partition(X, k, balanced=True).cost`` (Amini–Levina).
-
-    Paper: Paper 3, eq. (2.1)–(2.2) (k-means as a search over partitions).
-    Chapter: book/convex/amini_levina.
-
-    Parameters
-    ----------
-    X : array-like of shape (N, d)
-        At most 12 points.
-    k : int
-        Number of non-empty clusters.
-    balanced : bool, default=False
-        Only partitions into clusters of size ``N / k`` (k must divide N).
-
-    Returns
-    -------
-    BestPartition
-
-    Examples
-    --------
-    >>> from kmbook.sdp import best_partition
-    >>> res = best_partition([[0.0], [1.0], [5.0], [6.0]], 2)
-    >>> res.cost, res.labels.tolist(), res.n_partitions
-    (1.0, [0, 0, 1, 1], 7)
-    """
-    X = as_points(X, "X")
-    n_points = X.shape[0]
-    if n_points > 12:
-        raise ValueError(f"best_partition enumerates every partition and accepts at most 12 points; got N={n_points}.")
-    k = check_n_clusters(k, n_points)
-    sizes = None
-    if balanced:
-        if n_points % k:
-            raise ValueError(f"balanced partitions need k={k} to divide N={n_points}.")
-        sizes = n_points // k
-    L = _growth_strings(n_points, k, sizes)
-    D = distance_matrix(X)
-    cost = np.zeros(L.shape[0])
-    for a in range(k):
-        M = (L == a).astype(float)
-        cost += np.einsum("pi,ij,pj->p", M, D, M) / (2 * M.sum(axis=1))
-    order = np.argsort(cost, kind="stable")
-    second = float(cost[order[1]]) if cost.size > 1 else float("inf")
-    return BestPartition(cost=float(cost[order[0]]), labels=L[order[0]], second_cost=second, n_partitions=int(L.shape[0]))

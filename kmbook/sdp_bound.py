@@ -34,7 +34,7 @@ from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigsh
 
 from ._float import UNIT_ROUNDOFF, gamma
 
-__all__ = ["centred_dual_matrix", "certify_solution", "dual_function", "lower_bound"]
+__all__ = ["dual_function", "lower_bound"]
 
 
 def _dual_sign(B, relaxation):
@@ -219,10 +219,10 @@ def certify_solution(X, D, Z, duals, k, relaxation, value, labels=None, B=None):
     tuple
         ``(lower_bound, certified_gap, certified_partition)`` — the bound on the
         k-means scale, ``|value - lower_bound| / value`` and the rounded labels if
-        their dual certificate is verified (else None).
+        their dual certificate is verified (else None; pass the rounded
+        partition as `labels`).
     """
     from .proximity import dual_certificate
-    from .sdp import round_solution
 
     n_points = D.shape[0]
     if B is None:
@@ -233,9 +233,7 @@ def certify_solution(X, D, Z, duals, k, relaxation, value, labels=None, B=None):
     # approximate Z put its value below the proved bound, by how much (never reported as 0)
     gap = abs(value - lower) / denom if denom > 0 else 0.0
     partition = None
-    if 2 <= k < n_points:
-        if labels is None:
-            labels = round_solution(Z, k)
+    if 2 <= k < n_points and labels is not None:
         if np.unique(labels).size == k:
             try:
                 kwargs = {"z": "sharp"} if relaxation == "peng_wei" else {}

@@ -46,7 +46,7 @@ from scipy.linalg import eigh
 
 from . import _sdp_kernels as _k
 
-__all__ = ["FULL_EIGH_MAX_N", "NativeOptions", "admm"]
+__all__ = ["NativeOptions"]
 
 #: Up to this N a full eigendecomposition replaces the block iteration (comparable cost at N = 120).
 FULL_EIGH_MAX_N = 200
@@ -267,20 +267,16 @@ def admm(Ds, k, relaxation, options, bound):
 
 
 def _round_from_factor(w, V, k):
-    """Labels from ``Z = J / N + V diag(w) V^T``: k-means (Lloyd, farthest-first seeds) on
-    the rows of ``V diag(sqrt(w))`` — the spectral embedding of
-    :func:`kmbook.sdp.round_solution` without a full eigendecomposition."""
-    from .lloyd import lloyd
-    from .sdp import _farthest_first
+    """Labels from ``Z = J / N + V diag(w) V^T``: the spectral embedding of
+    :func:`kmbook.sdp.round_solution` (rows of ``V diag(sqrt(w))``; the constant
+    direction does not separate points) without a full eigendecomposition."""
+    from .partitions import round_embedding
 
-    n_points = V.shape[0]
     order = np.argsort(w)[::-1][: max(k - 1, 1)]
     emb = V[:, order] * np.sqrt(np.clip(w[order], 0.0, None))
     if emb.shape[1] == 0 or not np.any(emb):
-        return np.zeros(n_points, dtype=np.int64)
-    labels = lloyd(emb, _farthest_first(emb, k)).labels
-    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
-    return np.argsort(np.argsort(first))[inverse]
+        return np.zeros(V.shape[0], dtype=np.int64)
+    return round_embedding(emb, k)
 
 
 def solve(X, D, scale, k, relaxation, options):
@@ -349,8 +345,9 @@ def result(X, D, scale, k, relaxation, options, residual_tol):
     import warnings
 
     from .exceptions import ConvergenceWarning
-    from .sdp import SDPResult, feasibility_residuals
+    from .partitions import feasibility_residuals
     from .sdp_bound import certify_solution
+    from .sdp_result import SDPResult
 
     out = solve(X, D, scale, k, relaxation, options)
     Z = (out["Z"] + out["Z"].T) / 2

@@ -1,3 +1,5 @@
+"""Tests of kmbook.lloyd: parity with scikit-learn, fixed points, convergence reporting."""
+
 import warnings
 
 import numpy as np
@@ -20,12 +22,20 @@ def _datasets():
     return {"gmm-3d": (gmm, 6), "ball-1d": (ball, 3), "gmm-16d": (hd, 20), "s1": (s1, 15)}
 
 
-DATA = _datasets()
+NAMES = ["gmm-3d", "ball-1d", "gmm-16d", "s1"]
 
 
-@pytest.mark.parametrize("name", list(DATA))
-def test_parity_with_scikit_learn(name):
-    X, k = DATA[name]
+@pytest.fixture(scope="module")
+def data():
+    """The datasets, built once when the first test needs them (not at collection)."""
+    out = _datasets()
+    assert list(out) == NAMES
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parity_with_scikit_learn(name, data):
+    X, k = data[name]
     rng = np.random.default_rng(11)
     init = X[rng.choice(X.shape[0], k, replace=False)]
     ours = lloyd(X, init)
@@ -37,8 +47,8 @@ def test_parity_with_scikit_learn(name):
     assert ours.cost == pytest.approx(ref.inertia_, rel=1e-10)
 
 
-def test_fixed_point_is_a_centre_of_mass_and_cost_decreases():
-    X, k = DATA["gmm-3d"]
+def test_fixed_point_is_a_centre_of_mass_and_cost_decreases(data):
+    X, k = data["gmm-3d"]
     res = lloyd(X, X[:k], record=True)
     means, counts = centers_of_mass(X, res.centers)
     np.testing.assert_allclose(means, res.centers, atol=1e-12)
@@ -59,8 +69,8 @@ def test_empty_cluster_keeps_its_centre():
     assert res.converged
 
 
-def test_max_iter_reached_warns_and_reports():
-    X, k = DATA["s1"]
+def test_max_iter_reached_warns_and_reports(data):
+    X, k = data["s1"]
     with pytest.warns(ConvergenceWarning, match="max_iter=2"):
         res = lloyd(X, X[:k], max_iter=2)
     assert not res.converged and res.n_iter == 2
@@ -68,8 +78,8 @@ def test_max_iter_reached_warns_and_reports():
     assert res.cost == pytest.approx(kmeans_cost(X, res.centers), rel=1e-12)
 
 
-def test_tol_stops_early_like_scikit_learn():
-    X, k = DATA["gmm-16d"]
+def test_tol_stops_early_like_scikit_learn(data):
+    X, k = data["gmm-16d"]
     init = X[:k]
     ours = lloyd(X, init, tol=1e-3)
     ref = KMeans(k, init=init, n_init=1, tol=1e-3, algorithm="lloyd").fit(X)
@@ -83,8 +93,8 @@ def test_record_is_off_by_default_and_k_equals_n_works():
     assert res.trajectory is None and res.cost == 0.0 and res.converged
 
 
-def test_single_cluster_is_the_mean():
-    X, _ = DATA["gmm-3d"]
+def test_single_cluster_is_the_mean(data):
+    X, _ = data["gmm-3d"]
     res = lloyd(X, X[:1])
     np.testing.assert_allclose(res.centers[0], X.mean(0), atol=1e-12)
 

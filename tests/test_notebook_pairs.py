@@ -48,7 +48,8 @@ def test_chapter_has_executed_twin_in_sync(md):
     a, b = _cells(text_nb), _cells(stored)
     for i, (ca, cb) in enumerate(zip(a, b)):
         assert ca == cb, (
-            f"{_rel(md)} and {ipynb.name} differ at cell {i}:\n--- md ---\n{ca[1][:400]}\n--- ipynb ---\n{cb[1][:400]}\n"
+            f"{_rel(md)} and {ipynb.name} differ at cell {i}:\n--- md ---\n{ca[1][:400]}\n"
+            f"--- ipynb ---\n{cb[1][:400]}\n"
             f"Refresh with `make notebooks NB={_rel(md)}`."
         )
     assert len(a) == len(b), f"{_rel(md)} has {len(a)} cells but {ipynb.name} has {len(b)}"

@@ -1,12 +1,10 @@
 import concurrent.futures as cf
 import multiprocessing
 
-import numpy as np
 import pytest
 
 from kmbook.lloyd import lloyd
 from kmbook.models import GaussianMixture
-
 from kmbook.sweep import progress_enabled, run_sweep
 
 

@@ -19,7 +19,9 @@ def test_as_points_converts_and_copies_to_float64():
     as_points(np.asfortranarray(np.ones((3, 2)))).flags.c_contiguous
 
 
-@pytest.mark.parametrize("bad,exc", [(None, TypeError), ("x", TypeError), ([[1 + 2j]], TypeError), ([[np.inf]], ValueError)])
+@pytest.mark.parametrize(
+    "bad,exc", [(None, TypeError), ("x", TypeError), ([[1 + 2j]], TypeError), ([[np.inf]], ValueError)]
+)
 def test_as_points_rejects(bad, exc):
     with pytest.raises(exc, match="X"):
         as_points(bad)
