@@ -17,12 +17,31 @@ printed is (Clarabel default time) / (setting's time).
 
 Usage: python benchmarks/bench_sdp.py [--sizes 20 40 60] [--repeats 3]
 Writes benchmarks/results/sdp.json.
+
+Native solver (``solver="kmbook"``, kmbook.sdp_native) against cvxpy + SCS (eps 1e-6, the book's
+setting) and Clarabel, same instances, same run:
+
+  python benchmarks/bench_sdp.py --native [--native-sizes 60 120 400] [--large 2000 5000]
+
+For every N in --native-sizes, both kinds and both relaxations: time of each solver, the speed
+ratio SCS time / native time (and Clarabel's where it runs, N <= 60), the relative value
+difference, each result's certified gap (value - lower_bound) / value and its largest residual.
+Each N in --large runs the native solver alone (Peng–Wei, inexact kind) in a fresh subprocess
+(its peak resident memory is then its own) with ``tol = feas_tol = 1e-5``, and reports time,
+iterations, certified gap and peak memory. The machine's load average is recorded with every
+row: ratios are same-run and stay meaningful on a shared machine, absolute times do not.
+Writes benchmarks/results/sdp_native.json (rewritten after every row).
 """
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
+import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 from _common import environment, write_result
@@ -46,11 +65,97 @@ def instance(kind, n_points, rng):
     return np.vstack([c + rng.normal(size=(n, 2)) for c in C])
 
 
+def _timed(solve, X, solver, opts):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        t0 = time.perf_counter()
+        res = solve(X, 3, solver, solver_options=opts)
+        return res, time.perf_counter() - t0
+
+
+def _row(res, elapsed):
+    return {"time_s": elapsed, "value": res.value, "lower_bound": res.lower_bound,
+            "certified_gap": res.certified_gap, "max_residual": res.max_residual, "status": res.status,
+            "verified": bool(res.verified), "iterations": res.iterations,
+            "certified_partition": res.certified_partition is not None}
+
+
+def single(n_points, kind, relaxation, tol, max_time):
+    """One native solve (run in a subprocess by --large): prints a JSON row."""
+    import resource
+
+    X = instance(kind, n_points, np.random.default_rng(2026))
+    opts = {"tol": tol, "feas_tol": tol, "max_time": max_time}
+    res, elapsed = _timed(getattr(sdp, relaxation), X, "kmbook", opts)
+    row = {"N": X.shape[0], "kind": kind, "relaxation": relaxation, "tol": tol, "native": _row(res, elapsed),
+           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "load_avg": os.getloadavg()}
+    print(json.dumps(row), flush=True)
+
+
+def native(args):
+    out = Path(__file__).resolve().parent / "results" / args.out
+    out.parent.mkdir(exist_ok=True)
+    result = {"rows": [], "large": [], "environment": environment("cvxpy", "clarabel", "scs"),
+              "threads": {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")}}
+
+    def save():
+        out.write_text(json.dumps(result, indent=2) + "\n")
+
+    _timed(sdp.peng_wei, instance("exact", 12, np.random.default_rng(0)), "kmbook", None)  # compile the kernels
+    for n_points in args.native_sizes:
+        for kind in args.kinds:
+            X = instance(kind, n_points, np.random.default_rng(2026))
+            for relaxation in args.relaxations:
+                solve = getattr(sdp, relaxation)
+                load0 = os.getloadavg()[0]
+                nat, t_nat = _timed(solve, X, "kmbook", None)
+                scs_res, t_scs = _timed(solve, X, "SCS", None)
+                row = {"N": X.shape[0], "kind": kind, "relaxation": relaxation, "native": _row(nat, t_nat),
+                       "scs": _row(scs_res, t_scs), "speedup_vs_scs": t_scs / t_nat,
+                       "value_rel_diff_vs_scs": abs(nat.value - scs_res.value) / scs_res.value}
+                if X.shape[0] <= 60:
+                    cla, t_cla = _timed(solve, X, "CLARABEL", None)
+                    row["clarabel"] = _row(cla, t_cla)
+                    row["speedup_vs_clarabel"] = t_cla / t_nat
+                    row["value_rel_diff_vs_clarabel"] = abs(nat.value - cla.value) / cla.value
+                row["load_avg"] = [load0, os.getloadavg()[0]]
+                result["rows"].append(row)
+                save()
+                print(f"N={row['N']:4d} {kind:7s} {relaxation:12s} native {t_nat:8.2f} s ({nat.iterations} it, gap "
+                      f"{nat.certified_gap:.1e}, res {nat.max_residual:.1e})  SCS {t_scs:8.2f} s (gap "
+                      f"{scs_res.certified_gap:.1e})  ratio {row['speedup_vs_scs']:6.1f}  |dvalue| "
+                      f"{row['value_rel_diff_vs_scs']:.1e}  load {row['load_avg'][0]:.1f}", flush=True)
+    for n_points in args.large:
+        cmd = [sys.executable, __file__, "--single", str(n_points), "inexact", "peng_wei", str(args.large_tol),
+               str(args.large_max_time)]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+        row = json.loads(lines[-1]) if lines else {"N": n_points, "error": done.stderr[-2000:]}
+        result["large"].append(row)
+        save()
+        print(json.dumps(row), flush=True)
+    print(f"written to {out}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", nargs="+", type=int, default=[21, 42, 60])
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--native", action="store_true", help="native solver against SCS and Clarabel")
+    ap.add_argument("--native-sizes", nargs="*", type=int, default=[60, 120, 400])
+    ap.add_argument("--large", nargs="*", type=int, default=[2000, 5000])
+    ap.add_argument("--large-tol", type=float, default=1e-5)
+    ap.add_argument("--large-max-time", type=float, default=3600.0)
+    ap.add_argument("--kinds", nargs="+", default=["exact", "inexact"])
+    ap.add_argument("--relaxations", nargs="+", default=["peng_wei", "amini_levina"])
+    ap.add_argument("--out", default="sdp_native.json", help="file name under benchmarks/results/")
+    ap.add_argument("--single", nargs=5, metavar=("N", "KIND", "RELAXATION", "TOL", "MAX_TIME"))
     args = ap.parse_args()
+    if args.single:
+        n, kind, rel, tol, mt = args.single
+        return single(int(n), kind, rel, float(tol), float(mt))
+    if args.native:
+        return native(args)
 
     rng = np.random.default_rng(2026)
     rows = []
@@ -96,7 +201,7 @@ def main():
           f"{'max|Z-Zref|':>11s} {'verified':>8s}")
     for r in rows:
         print(f"{r['N']:3d} {r['kind']:7s} {r['relaxation']:12s} {r['setting']:22s} {r['speedup_vs_clarabel']:17.1f}"
-              f" {r['z_error']:11.1e} {str(r['verified']):>8s}")
+              f" {r['z_error']:11.1e} {r['verified']!s:>8s}")
     print(f"written to {out}")
 
 

@@ -21,7 +21,8 @@ from ._validation import (
     check_nonnegative,
 )
 
-__all__ = ["distance_matrix", "membership_matrix", "exactness_error", "is_exact", "feasibility_residuals"]
+__all__ = ["distance_matrix", "membership_matrix", "exactness_error", "is_exact", "feasibility_residuals",
+           "round_embedding"]
 
 
 def distance_matrix(X):
@@ -174,3 +175,36 @@ def feasibility_residuals(Z, k, relaxation="peng_wei"):
     else:
         res["diagonal"] = float(np.max(np.abs(np.diag(Z) - k / n_points)))
     return res
+
+
+def _farthest_first(V, k):
+    """Deterministic seeding: the row of largest norm, then repeatedly the row
+    farthest from the rows already chosen (ties to the lowest index)."""
+    chosen = [int(np.argmax(np.einsum("ij,ij->i", V, V)))]
+    dist = np.sum((V - V[chosen[0]]) ** 2, axis=1)
+    for _ in range(1, k):
+        nxt = int(np.argmax(dist))
+        chosen.append(nxt)
+        dist = np.minimum(dist, np.sum((V - V[nxt]) ** 2, axis=1))
+    return V[chosen].copy()
+
+
+def round_embedding(V, k):
+    """Labels of the rows of a spectral embedding ``V`` (``V V^T ~ Z``): Lloyd's algorithm
+    from a deterministic farthest-first seeding, labels numbered by first appearance.
+
+    Paper: Paper 3, Section 2 (turning a relaxed solution into a partition).
+    Chapter: book/convex/peng_wei.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kmbook.partitions import round_embedding
+    >>> round_embedding(np.array([[0.0], [0.1], [5.0], [5.2]]), 2)
+    array([0, 0, 1, 1])
+    """
+    from .lloyd import lloyd
+
+    labels = lloyd(V, _farthest_first(V, k)).labels
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    return np.argsort(np.argsort(first))[inverse]

@@ -29,6 +29,16 @@ are in ``benchmarks/README.md`` and ``benchmarks/results/sdp.json`` (``benchmark
 
 Pass ``solver="SCS"`` or ``solver="CLARABEL"`` and ``solver_options`` to override.
 
+``solver="kmbook"``: the native first-order solver of :mod:`kmbook.sdp_native` (ADMM with
+partial eigendecompositions, no cvxpy), for N in the hundreds to thousands; its options are
+:data:`kmbook.sdp_native.NativeOptions`. Measured against SCS in ``benchmarks/bench_sdp.py
+--native`` (results in ``benchmarks/results/sdp_native*.json``; see README).
+
+Whatever the solver, every result carries ``lower_bound``, a rigorous lower bound on the
+relaxation's optimum (:mod:`kmbook.sdp_bound`), and ``kkt["certified_gap"]``, which enters
+:attr:`SDPResult.verified`; and ``certified_partition`` when the rounded partition has a
+verified dual certificate (:func:`kmbook.proximity.dual_certificate`).
+
 A solve that ends without a solution (infeasible, unbounded, solver error)
 raises :class:`SDPSolveError`. Every returned solution is then checked a
 posteriori, independently of the solver's own verdict: the constraint
@@ -46,19 +56,19 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._validation import as_points, as_square, check_n_clusters, check_positive
 from .exceptions import ConvergenceWarning
-from .lloyd import lloyd
 from .oracles import BestPartition as BestPartition
 from .oracles import best_partition as best_partition
-from .partitions import distance_matrix, feasibility_residuals
+from .partitions import distance_matrix, feasibility_residuals, round_embedding
 from .partitions import exactness_error as exactness_error
 from .partitions import is_exact as is_exact
 from .partitions import membership_matrix as membership_matrix
+from .sdp_result import SDPResult as SDPResult
+from .sdp_result import SDPSolveError as SDPSolveError
 
 __all__ = [
     "SDPResult",
@@ -75,81 +85,7 @@ CLARABEL_MAX_N = 40
 #: Options passed to SCS when it is chosen (automatically or by name) without options.
 SCS_DEFAULT_OPTIONS = {"eps_abs": 1e-6, "eps_rel": 1e-6, "max_iters": 100_000}
 
-_SOLVERS = ("CLARABEL", "SCS")
-
-
-class SDPSolveError(RuntimeError):
-    """The SDP solver failed or returned a status other than optimal."""
-
-
-@dataclass(frozen=True)
-class SDPResult:
-    """Solution of :func:`peng_wei` or :func:`amini_levina`.
-
-    Attributes
-    ----------
-    Z : ndarray of shape (N, N)
-        The (symmetrised) optimal matrix.
-    value : float
-        ``<D, Z> / 2``: the relaxation's optimal value on the k-means cost
-        scale (a lower bound on the k-means optimum, or on the best balanced
-        partition for Amini–Levina).
-    status : str
-        cvxpy's status: "optimal" or "optimal_inaccurate" (others raise).
-    solve_time : float
-        Wall-clock seconds spent in the solver call (including cvxpy's
-        compilation); for reports, never for tests.
-    solver : str
-        "CLARABEL" or "SCS".
-    relaxation : str
-        "peng_wei" or "amini_levina".
-    k : int
-        Number of clusters.
-    residuals : dict
-        Constraint violations of the returned ``Z``, computed from ``Z`` (not
-        taken from the solver): see :func:`feasibility_residuals`.
-    kkt : dict
-        A-posteriori optimality check from the solver's duals, in units where
-        the mean off-diagonal entry of ``D`` is 1: ``"dual_psd"`` and
-        ``"dual_nonnegativity"`` (violations of dual feasibility),
-        ``"stationarity"`` (max entry of the Lagrangian's gradient), ``"gap"``
-        (relative duality gap) and ``"suboptimality"``, a bound on
-        ``(<D, Z> - optimum) / <D, Z>`` from weak duality that accounts for
-        the dual infeasibilities. On badly scaled data (clusters tiny compared
-        with their distances) it is what flags a solver's loss of precision.
-    duals : dict
-        Dual variables reported by the solver, on the scale of ``<D, Z>``:
-        ``"psd"`` (N x N, for ``Z PSD``), ``"nonnegative"`` (N x N, for
-        ``Z >= 0``), ``"row_sums"`` (N, for ``Z 1 = 1``) and ``"trace"``
-        (scalar, Peng–Wei) or ``"diagonal"`` (N, Amini–Levina). They satisfy
-        ``D = psd + nonnegative - (trace * I or diag(diagonal)) - (r 1^T + 1 r^T) / 2``
-        up to solver accuracy, with ``r = row_sums``.
-    residual_tol : float
-        Tolerance of the check behind :attr:`verified`.
-    """
-
-    Z: np.ndarray = field(repr=False)
-    value: float
-    status: str
-    solve_time: float
-    solver: str
-    relaxation: str
-    k: int
-    residuals: dict
-    kkt: dict
-    duals: dict = field(repr=False)
-    residual_tol: float = 1e-4
-
-    @property
-    def max_residual(self):
-        """Largest constraint violation of ``Z``."""
-        return max(self.residuals.values())
-
-    @property
-    def verified(self):
-        """The a-posteriori optimality check passes: every primal residual and
-        every entry of ``kkt`` is at most ``residual_tol``."""
-        return max(self.max_residual, max(self.kkt.values())) <= self.residual_tol
+_SOLVERS = ("CLARABEL", "SCS", "KMBOOK")
 
 
 def _import_cvxpy():
@@ -167,7 +103,7 @@ def _choose_solver(solver, solver_options, n_points):
     if solver is None:
         solver = "CLARABEL" if n_points <= CLARABEL_MAX_N else "SCS"
     if not isinstance(solver, str) or solver.upper() not in _SOLVERS:
-        raise ValueError(f"solver must be None, 'CLARABEL' or 'SCS'; got {solver!r}.")
+        raise ValueError(f"solver must be None, 'CLARABEL', 'SCS' or 'kmbook'; got {solver!r}.")
     solver = solver.upper()
     if solver_options is None:
         options = dict(SCS_DEFAULT_OPTIONS) if solver == "SCS" else {}
@@ -180,8 +116,6 @@ def _choose_solver(solver, solver_options, n_points):
 
 
 def _solve(X, k, relaxation, solver, solver_options, residual_tol):
-    cp = _import_cvxpy()  # imported lazily: cvxpy is slow to import
-
     D = distance_matrix(X)
     n_points = D.shape[0]
     solver, options = _choose_solver(solver, solver_options, n_points)
@@ -191,6 +125,12 @@ def _solve(X, k, relaxation, solver, solver_options, residual_tol):
     scale = float(D.sum()) / max(n_points * (n_points - 1), 1)
     if scale <= 0:
         raise ValueError("X must contain at least two distinct points; all points coincide.")
+    if solver == "KMBOOK":
+        from .sdp_native import result as native_result
+
+        return native_result(X, D, scale, k, relaxation, options, residual_tol)
+    cp = _import_cvxpy()  # imported lazily: cvxpy is slow to import
+
     Ds = D / scale
 
     Z = cp.Variable((n_points, n_points), symmetric=True)
@@ -225,10 +165,16 @@ def _solve(X, k, relaxation, solver, solver_options, residual_tol):
     duals_s = {"psd": psd.dual_value, "nonnegative": nonneg.dual_value, "row_sums": rows.dual_value,
                key: last.dual_value}
     kkt = _kkt(Ds, Zv, k, duals_s, key)
+    duals = {name: _scaled(v, scale) for name, v in duals_s.items()}
+    from .sdp_bound import certify_solution
+
+    value = float(np.sum(D * Zv)) / 2
+    lower, gap, partition = certify_solution(X, D, Zv, duals, k, relaxation, value, labels=round_solution(Zv, k))
+    kkt["certified_gap"] = gap
     result = SDPResult(
-        Z=Zv, value=float(np.sum(D * Zv)) / 2, status=status, solve_time=elapsed, solver=solver,
-        relaxation=relaxation, k=k, residuals=residuals, kkt=kkt,
-        duals={name: _scaled(v, scale) for name, v in duals_s.items()}, residual_tol=residual_tol,
+        Z=Zv, value=value, status=status, solve_time=elapsed, solver=solver,
+        relaxation=relaxation, k=k, residuals=residuals, kkt=kkt, duals=duals, residual_tol=residual_tol,
+        lower_bound=lower, certified_partition=partition,
     )
     if not result.verified:
         checks = {**residuals, **kkt}
@@ -296,13 +242,16 @@ def peng_wei(X, k, solver=None, *, solver_options=None, residual_tol=1e-4):
         Data points.
     k : int
         Number of clusters, ``1 <= k <= N``.
-    solver : {None, "CLARABEL", "SCS"}, default=None
+    solver : {None, "CLARABEL", "SCS", "kmbook"}, default=None
         None chooses Clarabel for ``N <= CLARABEL_MAX_N`` and SCS (with
         ``SCS_DEFAULT_OPTIONS``) above; the module docstring lists the
-        measured accuracy of each.
+        measured accuracy of each. "kmbook" is the native solver
+        (:mod:`kmbook.sdp_native`), with no cvxpy on its path.
     solver_options : dict, optional
         Keyword arguments for ``cvxpy.Problem.solve`` (e.g. ``eps_abs``);
-        replaces the defaults.
+        replaces the defaults. For "kmbook", keys of
+        :data:`kmbook.sdp_native.NativeOptions` (``tol``, ``feas_tol``,
+        ``max_iter``, ``max_time``, ...).
     residual_tol : float, default=1e-4
         A ``ConvergenceWarning`` is issued, and ``result.verified`` is False,
         when a primal residual or a ``kkt`` entry exceeds this.
@@ -310,8 +259,9 @@ def peng_wei(X, k, solver=None, *, solver_options=None, residual_tol=1e-4):
     Returns
     -------
     SDPResult
-        ``.Z``, ``.value`` (``<D, Z> / 2``), ``.status``, ``.solve_time``,
-        ``.residuals``, ``.duals``.
+        ``.Z``, ``.value`` (``<D, Z> / 2``), ``.lower_bound`` (rigorous),
+        ``.status``, ``.solve_time``, ``.residuals``, ``.duals``,
+        ``.certified_partition``.
 
     Raises
     ------
@@ -381,18 +331,6 @@ def amini_levina(X, k, solver=None, *, solver_options=None, residual_tol=1e-4):
     return _solve(X, k, "amini_levina", solver, solver_options, residual_tol)
 
 
-def _farthest_first(V, k):
-    """Deterministic seeding: the row of largest norm, then repeatedly the row
-    farthest from the rows already chosen (ties to the lowest index)."""
-    chosen = [int(np.argmax(np.einsum("ij,ij->i", V, V)))]
-    dist = np.sum((V - V[chosen[0]]) ** 2, axis=1)
-    for _ in range(1, k):
-        nxt = int(np.argmax(dist))
-        chosen.append(nxt)
-        dist = np.minimum(dist, np.sum((V - V[nxt]) ** 2, axis=1))
-    return V[chosen].copy()
-
-
 def round_solution(Z, k):
     """Labels from a relaxed solution: spectral embedding, then k-means.
 
@@ -429,9 +367,6 @@ def round_solution(Z, k):
     S = (Z + Z.T) / 2
     vals, vecs = np.linalg.eigh(S)
     vals, vecs = vals[::-1][:k], vecs[:, ::-1][:, :k]
-    V = vecs * np.sqrt(np.clip(vals, 0.0, None))
-    labels = lloyd(V, _farthest_first(V, k)).labels
-    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
-    return np.argsort(np.argsort(first))[inverse]
+    return round_embedding(vecs * np.sqrt(np.clip(vals, 0.0, None)), k)
 
 
