@@ -3,7 +3,7 @@
 Paper: Paper 2 (Tang & Monteleoni), Algorithm 1 with the BBS rate.
 Chapter: book/stochastic/clusterable (section "Speed").
 
-Setting of issue 5: n = 10^6 points in d = 16, k = 64 centres, mini-batches of m = 1024,
+The setting: n = 10^6 points in d = 16, k = 64 centres, mini-batches of m = 1024,
 the same seeds for both. scikit-learn runs ``MiniBatchKMeans(batch_size=m,
 reassignment_ratio=0, init=seeds, n_init=1)``; with reassignment off its update is
 Algorithm 1 with the BBS rate ``nhat_r / N_r`` (cumulative counts from zero), exactly
@@ -174,7 +174,7 @@ def main(argv=None):
     numba.set_num_threads(n_cores)
 
     result = {
-        "benchmark": "mini-batch k-means throughput (issue 5)",
+        "benchmark": "mini-batch k-means throughput",
         "config": {"n": args.n, "d": args.d, "k": args.k, "batch_size": args.m, "steps": steps,
                    "repeat": args.repeat, "seed": args.seed, "learning_rate": "bbs"},
         "agreement_max_abs_diff": agreement,

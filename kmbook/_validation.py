@@ -9,8 +9,13 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+from scipy.spatial.distance import pdist
+
+#: The two SDP relaxations of Paper 3, and the names of their proximity conditions.
+RELAXATIONS = ("peng_wei", "amini_levina")
 
 __all__ = [
+    "RELAXATIONS",
     "as_points",
     "as_centers",
     "as_labels",
@@ -20,6 +25,12 @@ __all__ = [
     "check_int",
     "as_generator",
     "spawn_generators",
+    "as_square",
+    "check_choice",
+    "check_fraction",
+    "check_distinct",
+    "check_qmc",
+    "as_truth",
 ]
 
 
@@ -190,3 +201,76 @@ def spawn_generators(rng, count, name="rng"):
     """
     count = check_int(count, "count", minimum=0)
     return as_generator(rng, name).spawn(count)
+
+
+def as_square(Z, name="Z"):
+    """A finite float matrix of shape (N, N)."""
+    Z = as_points(Z, name)
+    if Z.shape[0] != Z.shape[1]:
+        raise ValueError(f"{name} must be a square matrix of shape (N, N); got shape {Z.shape}.")
+    return Z
+
+
+def check_choice(value, name, choices):
+    """`value` if it is one of `choices` (a tuple of strings), else a ValueError naming them."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {tuple(choices)}; got {value!r}.")
+    return value
+
+
+def check_fraction(value, name):
+    """A real number strictly between 0 and 1."""
+    value = check_positive(value, name)
+    if value >= 1.0:
+        raise ValueError(f"{name} must lie in (0, 1); got {value}.")
+    return value
+
+
+def check_distinct(C, message):
+    """Raise ValueError with `message` when two rows of the centre array `C` coincide."""
+    if C.shape[0] > 1 and pdist(C).min() == 0.0:
+        raise ValueError(message)
+    return C
+
+
+def check_qmc(n_points, n_reps):
+    """Sobol' node count (a power of two, at least 2) and replicate count (at least 2)."""
+    n_points = check_int(n_points, "n_points", minimum=2)
+    if n_points & (n_points - 1):
+        raise ValueError(f"n_points must be a power of two (Sobol' balance), e.g. 2**14; got {n_points}.")
+    return n_points, check_int(n_reps, "n_reps", minimum=2)
+
+
+def as_truth(centers, true_centers, model, X, labels):
+    """Fitted centres, true centres, sample and ground-truth labels, checked together.
+
+    `model` is None or a mixture already checked by the caller; its centres
+    stand in for `true_centers` when those are None. Returns
+    ``(C, T, X, labels)``.
+    """
+    if true_centers is None:
+        if model is None:
+            raise ValueError("true_centers is required when no model is given.")
+        T = np.array(model.centers)
+    else:
+        T = as_centers(true_centers, "true_centers")
+        if model is not None and (T.shape != model.centers.shape or not np.allclose(T, model.centers)):
+            raise ValueError(
+                "true_centers must equal model.centers (same rows, same order) when both are given; "
+                "pass true_centers=None to use the model's."
+            )
+    check_distinct(T, "true_centers must be distinct; two rows coincide.")
+    C = as_centers(centers, "centers", n_features=T.shape[1])
+    if X is not None:
+        X = as_points(X, "X")
+        if X.shape[1] != T.shape[1]:
+            raise ValueError(f"X must have {T.shape[1]} column(s) like the centres; got shape {X.shape}.")
+        if labels is not None:
+            labels = as_labels(labels, "labels", n_samples=X.shape[0])
+            if labels.size and labels.max() >= T.shape[0]:
+                raise ValueError(
+                    f"labels must lie in 0..{T.shape[0] - 1} (one per true centre); found {labels.max()}."
+                )
+    elif labels is not None:
+        raise ValueError("labels were given without X; pass the sample X they label.")
+    return C, T, X, labels

@@ -22,19 +22,21 @@ import numpy as np
 from scipy.spatial.distance import pdist
 from scipy.special import gammaln
 
-from ._fitting import loglog_fit
 from ._threads import numba_threads
 from ._validation import as_centers, as_generator, check_int, check_positive
-from .lloyd import lloyd
-from .models import BallMixture, GaussianMixture
-from .seeding import kmeans_pp, uniform
+from .algorithms import centroid_index, prune
+from .algorithms import coverage_probability as coverage_probability
 from .data import load
-from .structure import KINDS, associate, centroid_index, prune
+from .lloyd import lloyd
+from .models import BallMixture, GaussianMixture, balanced_sample
+from .report import fit_loglog as fit_loglog
+from .report import format_table as format_table
+from .seeding import kmeans_pp, uniform
+from .structure import KINDS, associate
 from .sweep import run_sweep
 
-__all__ = ["random_layout", "make_model", "balanced_sample", "split_offset", "coverage_probability",
-           "census_task", "benchmark_task", "census_grid", "run_census", "summarize", "fit_loglog",
-           "format_table"]
+__all__ = ["random_layout", "make_model", "split_offset", "census_task", "benchmark_task", "census_grid",
+           "run_census", "summarize"]
 
 _SEEDINGS = {"uniform": uniform, "kmeans++": kmeans_pp}
 
@@ -117,53 +119,6 @@ def make_model(kind, centers, eta_min, k):
     raise ValueError(f"kind must be 'ball' or 'gauss'; got {kind!r}.")
 
 
-def balanced_sample(model, n, rng):
-    """Draw `n` points with (as nearly as possible) equal numbers from every component.
-
-    The mixture (2) of Paper 1 is balanced; a multinomial sample is only
-    balanced on average, and its unequal cluster sizes move a one-fit-many
-    centre away from the plain mean of its true centres by about
-    ``Delta / sqrt(n)``, whatever the SNR. Drawing ``n / k*`` points per
-    component removes that sampling artefact. Components ``0..(n mod k*)-1``
-    get one extra point.
-
-    Parameters
-    ----------
-    model : BallMixture or GaussianMixture
-    n : int
-        Number of points, ``n >= k*``.
-    rng : int, numpy.random.Generator or None
-
-    Returns
-    -------
-    X : ndarray of shape (n, d)
-    labels : ndarray of shape (n,)
-        Component of each point (sorted: component 0 first).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from kmbook.models import GaussianMixture
-    >>> from kmbook.census import balanced_sample
-    >>> X, labels = balanced_sample(GaussianMixture([[0.0], [5.0]], sigma=1.0), 7, rng=0)
-    >>> np.bincount(labels).tolist()
-    [4, 3]
-    """
-    if not isinstance(model, (BallMixture, GaussianMixture)):
-        raise TypeError(f"model must be a BallMixture or GaussianMixture; got {type(model).__name__}.")
-    k_star = model.k_star
-    n = check_int(n, "n", minimum=k_star)
-    gen = as_generator(rng)
-    sizes = np.full(k_star, n // k_star)
-    sizes[: n % k_star] += 1
-    parts = []
-    for s, size in enumerate(sizes):
-        one = (BallMixture(model.centers[[s]], model.radius) if isinstance(model, BallMixture)
-               else GaussianMixture(model.centers[[s]], model.sigma))
-        parts.append(one.sample(int(size), gen)[0])
-    return np.vstack(parts), np.repeat(np.arange(k_star), sizes)
-
-
 def split_offset(kind, d):
     """Distance from a cluster's centre to the centroid of either half, per unit radius or sigma.
 
@@ -201,57 +156,6 @@ def split_offset(kind, d):
     if kind == "gauss":
         return math.sqrt(2 / math.pi)
     raise ValueError(f"kind must be 'ball' or 'gauss'; got {kind!r}.")
-
-
-def coverage_probability(sizes, k):
-    """Probability that `k` distinct points drawn uniformly hit every cluster at least once.
-
-    With clusters of sizes ``n_1..n_{k*}`` (``n = sum n_s``), the number of
-    ``k``-subsets of the points that meet every cluster is the coefficient of
-    ``t^k`` in ``prod_s ((1 + t)^{n_s} - 1)``; dividing by ``C(n, k)`` gives
-    the probability. It is computed exactly with integers. For ``k = k*``
-    balanced clusters of size ``m`` it equals ``m^k / C(n, k)``, which tends
-    to ``k! / k^k`` as ``m`` grows: the chance that uniform seeding puts one
-    seed in every cluster (Paper 1, Section IV: the configurations that
-    avoid many-fit-one from the start). For ``k > k*`` it is the chance that
-    over-parametrised seeding covers every cluster.
-
-    Chapter: book/landscape/algorithms.
-
-    Parameters
-    ----------
-    sizes : sequence of int
-        Cluster sizes (each ``>= 1``).
-    k : int
-        Number of seeds, ``1 <= k <= sum(sizes)``.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> from kmbook.census import coverage_probability
-    >>> coverage_probability([1, 1, 1], 3), round(coverage_probability([100] * 3, 3), 6)
-    (1.0, 0.224462)
-    """
-    sizes = [check_int(v, "sizes[i]", minimum=1) for v in sizes]
-    if not sizes:
-        raise ValueError("sizes must list at least one cluster size.")
-    n = sum(sizes)
-    k = check_int(k, "k", minimum=1, maximum=n)
-    poly = [1]                                   # coefficients of the running product, degree <= k
-    for m in sizes:
-        factor = [math.comb(m, j) for j in range(min(m, k) + 1)]
-        factor[0] = 0                            # (1 + t)^m - 1
-        new = [0] * min(len(poly) + len(factor) - 1, k + 1)
-        for a, pa in enumerate(poly):
-            if pa:
-                for b, fb in enumerate(factor[: k + 1 - a]):
-                    new[a + b] += pa * fb
-        poly = new
-    hits = poly[k] if k < len(poly) else 0
-    return float(hits / math.comb(n, k))
 
 
 def census_task(task, rng):
@@ -514,53 +418,3 @@ def summarize(records, by=("model", "eta_min")):
             row["has_" + kind] = sum(sum(c[kind] > 0 for c in r["counts"]) for r in sel) / runs
         rows.append(row)
     return rows
-
-
-def fit_loglog(x, y):
-    """Least-squares line ``log y = intercept + slope * log x``; returns ``(slope, intercept)``.
-
-    Non-positive or non-finite pairs are ignored (at least two must remain).
-
-    Examples
-    --------
-    >>> from kmbook.census import fit_loglog
-    >>> [round(v, 6) for v in fit_loglog([1.0, 4.0, 16.0], [2.0, 1.0, 0.5])]
-    [-0.5, 0.693147]
-    """
-    x = np.asarray(x, dtype=float).ravel()
-    y = np.asarray(y, dtype=float).ravel()
-    if x.shape != y.shape:
-        raise ValueError(f"x and y must have the same length; got {x.size} and {y.size}.")
-    return loglog_fit(x, y, error="fit_loglog needs at least two positive, finite (x, y) pairs.")
-
-
-def format_table(rows, columns, digits=3):
-    """Plain-text table of `rows` (dicts) with the given `columns`.
-
-    Floats are rounded to `digits` decimals; numbers are right-aligned and
-    other values left-aligned.
-
-    Examples
-    --------
-    >>> from kmbook.census import format_table
-    >>> print(format_table([{"name": "a", "x": 0.12345}, {"name": "bb", "x": 10.0}], ["name", "x"], digits=2))
-    name      x
-    a      0.12
-    bb    10.00
-    """
-    def cell(v):
-        if isinstance(v, (float, np.floating)):
-            return "nan" if math.isnan(v) else f"{v:.{digits}f}"
-        return str(v)
-
-    def numeric(v):
-        return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
-
-    body = [[cell(r[c]) for c in columns] for r in rows]
-    right = [bool(rows) and all(numeric(r[c]) for r in rows) for c in columns]
-    widths = [max([len(str(c))] + [len(b[i]) for b in body]) for i, c in enumerate(columns)]
-
-    def line(values):
-        return "  ".join(v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right)).rstrip()
-
-    return "\n".join([line([str(c) for c in columns])] + [line(b) for b in body])

@@ -18,9 +18,9 @@ import numpy as np
 from scipy.spatial.distance import pdist
 from scipy.special import gammaln
 
-from ._validation import as_centers, as_generator, check_int, check_positive, as_points
+from ._validation import as_centers, as_generator, as_points, check_int, check_positive
 
-__all__ = ["SNR", "BallMixture", "GaussianMixture"]
+__all__ = ["SNR", "BallMixture", "GaussianMixture", "balanced_sample"]
 
 
 class SNR(NamedTuple):
@@ -145,6 +145,10 @@ class BallMixture(_Mixture):
     def __repr__(self):
         return f"BallMixture(k_star={self.k_star}, d={self.d}, radius={self.radius:g})"
 
+    def component(self, s):
+        """Component ``f_s`` alone, as a one-component :class:`BallMixture`."""
+        return BallMixture(self.centers[[s]], self.radius)
+
     @property
     def eta_min(self):
         """``eta_min = Delta_min / r`` (Paper 1, Section II-C)."""
@@ -209,6 +213,10 @@ class GaussianMixture(_Mixture):
     def __repr__(self):
         return f"GaussianMixture(k_star={self.k_star}, d={self.d}, sigma={self.sigma:g})"
 
+    def component(self, s):
+        """Component ``f_s`` alone, as a one-component :class:`GaussianMixture`."""
+        return GaussianMixture(self.centers[[s]], self.sigma)
+
     def eta(self, k):
         """Return ``SNR(eta_min, eta_max)`` for a fit with `k` centres.
 
@@ -229,3 +237,62 @@ class GaussianMixture(_Mixture):
 
     def _noise(self, n, gen):
         return self.sigma * gen.standard_normal((n, self.d))
+
+
+def check_model(model, name="model"):
+    """Return `model` if it is a :class:`BallMixture` or :class:`GaussianMixture`, else raise TypeError."""
+    if not isinstance(model, _Mixture):
+        raise TypeError(
+            f"{name} must be a BallMixture or GaussianMixture (from kmbook.models); got {type(model).__name__}."
+        )
+    return model
+
+
+def model_centers(model, centers, name="centers"):
+    """Check `model`, then `centers` as an array of shape (k, model.d)."""
+    check_model(model)
+    return as_centers(centers, name, n_features=model.d)
+
+
+def balanced_sample(model, n, rng):
+    """Draw `n` points with (as nearly as possible) equal numbers from every component.
+
+    The mixture (2) of Paper 1 is balanced; a multinomial sample is only
+    balanced on average, and its unequal cluster sizes move a one-fit-many
+    centre away from the plain mean of its true centres by about
+    ``Delta / sqrt(n)``, whatever the SNR. Drawing ``n / k*`` points per
+    component removes that sampling artefact. Components ``0..(n mod k*)-1``
+    get one extra point.
+
+    Paper: Paper 1, eq. (2) (the balanced mixture).
+    Chapter: book/landscape/figure1, book/landscape/census.
+
+    Parameters
+    ----------
+    model : BallMixture or GaussianMixture
+    n : int
+        Number of points, ``n >= k*``.
+    rng : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+    labels : ndarray of shape (n,)
+        Component of each point (sorted: component 0 first).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kmbook.models import GaussianMixture, balanced_sample
+    >>> X, labels = balanced_sample(GaussianMixture([[0.0], [5.0]], sigma=1.0), 7, rng=0)
+    >>> np.bincount(labels).tolist()
+    [4, 3]
+    """
+    check_model(model)
+    k_star = model.k_star
+    n = check_int(n, "n", minimum=k_star)
+    gen = as_generator(rng)
+    sizes = np.full(k_star, n // k_star)
+    sizes[: n % k_star] += 1
+    parts = [model.component(s).sample(int(size), gen)[0] for s, size in enumerate(sizes)]
+    return np.vstack(parts), np.repeat(np.arange(k_star), sizes)

@@ -21,8 +21,10 @@ import numpy as np
 
 from ._validation import as_labels, check_int, check_positive
 from .geometries import LAYOUTS, section5_data
-from .proximity import dual_certificate, pw_proximity, threshold_scale
-from .sdp import amini_levina, exactness_error, peng_wei
+from .certificates import dual_certificate
+from .partitions import exactness_error
+from .proximity import pw_proximity, threshold_scale
+from .sdp import amini_levina, peng_wei
 from .sweep import run_sweep
 
 __all__ = ["RecoveryThreshold", "recovery_threshold", "recovery_grid", "section5_thresholds"]

@@ -53,23 +53,23 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.spatial.distance import cdist
 
-from ._validation import as_labels, as_points, check_n_clusters, check_nonnegative, check_positive
+from ._validation import as_points, as_square, check_n_clusters, check_positive
 from .exceptions import ConvergenceWarning
+from .lloyd import lloyd
+from .oracles import BestPartition as BestPartition
+from .oracles import best_partition as best_partition
+from .partitions import distance_matrix, feasibility_residuals
+from .partitions import exactness_error as exactness_error
+from .partitions import is_exact as is_exact
+from .partitions import membership_matrix as membership_matrix
 
 __all__ = [
     "SDPResult",
     "SDPSolveError",
-    "distance_matrix",
     "peng_wei",
     "amini_levina",
-    "membership_matrix",
-    "is_exact",
-    "exactness_error",
     "round_solution",
-    "feasibility_residuals",
-    "best_partition",
     "CLARABEL_MAX_N",
     "SCS_DEFAULT_OPTIONS",
 ]
@@ -154,171 +154,6 @@ class SDPResult:
         """The a-posteriori optimality check passes: every primal residual and
         every entry of ``kkt`` is at most ``residual_tol``."""
         return max(self.max_residual, max(self.kkt.values())) <= self.residual_tol
-
-
-def distance_matrix(X):
-    """Squared Euclidean distances ``D_ij = ||x_i - x_j||^2``.
-
-    Paper: Paper 3, Section 2 (the matrix ``D`` of eq. (2.2)).
-    Chapter: book/convex/peng_wei.
-
-    Parameters
-    ----------
-    X : array-like of shape (N, d)
-
-    Returns
-    -------
-    ndarray of shape (N, N)
-        Symmetric, zero diagonal, non-negative.
-
-    Examples
-    --------
-    >>> from kmbook.sdp import distance_matrix
-    >>> distance_matrix([[0.0, 0.0], [3.0, 4.0]])
-    array([[ 0., 25.],
-           [25.,  0.]])
-    """
-    X = as_points(X, "X")
-    return cdist(X, X, "sqeuclidean")
-
-
-def membership_matrix(labels):
-    """The partition matrix ``Z = sum_a 1_a 1_a^T / n_a`` of a labelling.
-
-    Paper: Paper 3, Section 2 (the matrix of eq. (2.2); ``<D, Z> / 2`` is the
-    k-means cost of the partition).
-    Chapter: book/convex/peng_wei.
-
-    Parameters
-    ----------
-    labels : array-like of shape (N,)
-        Non-negative integer cluster labels; the values need not be
-        consecutive (empty label values are ignored).
-
-    Returns
-    -------
-    ndarray of shape (N, N)
-
-    Examples
-    --------
-    >>> from kmbook.sdp import membership_matrix
-    >>> membership_matrix([0, 0, 2])
-    array([[0.5, 0.5, 0. ],
-           [0.5, 0.5, 0. ],
-           [0. , 0. , 1. ]])
-    """
-    lab = as_labels(labels, "labels")
-    if lab.size == 0:
-        raise ValueError("labels must hold at least one label; got an empty array.")
-    _, inv, counts = np.unique(lab, return_inverse=True, return_counts=True)
-    same = inv[:, None] == inv[None, :]
-    return same / counts[inv][:, None]
-
-
-def _as_square(Z, name="Z"):
-    Z = as_points(Z, name)
-    if Z.shape[0] != Z.shape[1]:
-        raise ValueError(f"{name} must be a square matrix of shape (N, N); got shape {Z.shape}.")
-    return Z
-
-
-def exactness_error(Z, labels):
-    """Largest entrywise deviation ``max |Z - Z_labels|`` from a partition matrix.
-
-    Chapter: book/convex/peng_wei.
-
-    Examples
-    --------
-    >>> from kmbook.sdp import exactness_error, membership_matrix
-    >>> float(exactness_error(membership_matrix([0, 0, 1]), [0, 0, 1]))
-    0.0
-    """
-    Z = _as_square(Z)
-    lab = as_labels(labels, "labels", n_samples=Z.shape[0])
-    return float(np.max(np.abs(Z - membership_matrix(lab))))
-
-
-def is_exact(Z, labels, tol=1e-4):
-    """Is `Z` the membership matrix of `labels`, entrywise within `tol`?
-
-    Paper: Paper 3, Section 2 ("when is the solution of (2.3) of the form Z-bar?").
-    Chapter: book/convex/peng_wei.
-
-    Parameters
-    ----------
-    Z : array-like of shape (N, N)
-        Typically ``peng_wei(...).Z``.
-    labels : array-like of shape (N,)
-        The partition to compare with (e.g. the ground truth).
-    tol : float, default=1e-4
-        Allowed ``max |Z - Z_labels|``. The default sits well above the
-        accuracy of the default solvers on exact instances (about 1e-7) and
-        well below the entries ``1 / n_a`` of a partition matrix.
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> from kmbook.sdp import is_exact, membership_matrix
-    >>> is_exact(membership_matrix([0, 1, 1]), [5, 7, 7])
-    True
-    """
-    tol = check_nonnegative(tol, "tol")
-    return exactness_error(Z, labels) <= tol
-
-
-def feasibility_residuals(Z, k, relaxation="peng_wei"):
-    """Constraint violations of a candidate solution `Z` (computed, not assumed).
-
-    Paper: Paper 3, eq. (2.3) (Peng–Wei) and eq. (3.3) (Amini–Levina).
-    Chapter: book/convex/peng_wei.
-
-    Parameters
-    ----------
-    Z : array-like of shape (N, N)
-    k : int
-        Number of clusters.
-    relaxation : {"peng_wei", "amini_levina"}, default="peng_wei"
-
-    Returns
-    -------
-    dict
-        ``"symmetry"`` (max ``|Z - Z^T|``), ``"psd"`` (``max(0, -lambda_min)``
-        of the symmetric part), ``"nonnegativity"`` (``max(0, -min Z_ij)``),
-        ``"row_sums"`` (max ``|Z 1 - 1|``), and ``"trace"`` (``|tr Z - k|``)
-        for Peng–Wei or ``"diagonal"`` (max ``|Z_ii - k/N|``) for Amini–Levina.
-
-    Examples
-    --------
-    >>> from kmbook.sdp import feasibility_residuals, membership_matrix
-    >>> r = feasibility_residuals(membership_matrix([0, 0, 1, 1]), 2, "amini_levina")
-    >>> max(r.values()) < 1e-12
-    True
-    """
-    Z = _as_square(Z)
-    n_points = Z.shape[0]
-    k = check_n_clusters(k, n_points)
-    relaxation = _check_relaxation(relaxation)
-    S = (Z + Z.T) / 2
-    res = {
-        "symmetry": float(np.max(np.abs(Z - Z.T))),
-        "psd": max(0.0, -float(np.linalg.eigvalsh(S)[0])),
-        "nonnegativity": max(0.0, -float(Z.min())),
-        "row_sums": float(np.max(np.abs(Z.sum(axis=1) - 1.0))),
-    }
-    if relaxation == "peng_wei":
-        res["trace"] = abs(float(np.trace(Z)) - k)
-    else:
-        res["diagonal"] = float(np.max(np.abs(np.diag(Z) - k / n_points)))
-    return res
-
-
-def _check_relaxation(relaxation):
-    if relaxation not in ("peng_wei", "amini_levina"):
-        raise ValueError(f"relaxation must be 'peng_wei' or 'amini_levina'; got {relaxation!r}.")
-    return relaxation
 
 
 def _choose_solver(solver, solver_options, n_points):
@@ -575,13 +410,12 @@ def round_solution(Z, k):
 
     Examples
     --------
-    >>> from kmbook.sdp import membership_matrix, round_solution
+    >>> from kmbook.partitions import membership_matrix
+    >>> from kmbook.sdp import round_solution
     >>> round_solution(membership_matrix([2, 2, 0, 1, 1]), 3)
     array([0, 0, 1, 2, 2])
     """
-    from .lloyd import lloyd
-
-    Z = _as_square(Z)
+    Z = as_square(Z)
     k = check_n_clusters(k, Z.shape[0])
     S = (Z + Z.T) / 2
     vals, vecs = np.linalg.eigh(S)
@@ -592,101 +426,3 @@ def round_solution(Z, k):
     return np.argsort(np.argsort(first))[inverse]
 
 
-def _growth_strings(n_points, k, sizes=None):
-    """All labelings in restricted-growth form with exactly `k` blocks (recursive;
-    optionally with every block of size ``sizes``)."""
-    out = []
-    labels = [0] * n_points
-    counts = [0] * k
-
-    def place(i, used):
-        if n_points - i < k - used:  # not enough points left to open the missing blocks
-            return
-        if i == n_points:
-            out.append(labels.copy())
-            return
-        for a in range(min(used + 1, k)):
-            if sizes is not None and counts[a] == sizes:
-                continue
-            labels[i] = a
-            counts[a] += 1
-            place(i + 1, max(used, a + 1))
-            counts[a] -= 1
-
-    labels[0], counts[0] = 0, 1
-    place(1, 1)
-    return np.array(out, dtype=np.int64).reshape(-1, n_points)
-
-
-@dataclass(frozen=True)
-class BestPartition:
-    """Result of :func:`best_partition`.
-
-    Attributes
-    ----------
-    cost : float
-        The global minimum of the k-means cost over the partitions searched.
-    labels : ndarray of shape (N,)
-        A minimiser (restricted-growth labels: point 0 in cluster 0, ...).
-    second_cost : float
-        The second smallest cost (``inf`` if there is one partition only):
-        the minimiser is unique when ``second_cost > cost``.
-    n_partitions : int
-        Number of partitions enumerated.
-    """
-
-    cost: float
-    labels: np.ndarray
-    second_cost: float
-    n_partitions: int
-
-
-def best_partition(X, k, balanced=False):
-    """Global k-means optimum by enumerating every partition (N <= 12).
-
-    An exact oracle for tiny instances: the relaxations' values must lie below
-    ``best_partition(X, k).cost`` (Peng–Wei) and below
-    ``best_partition(X, k, balanced=True).cost`` (Amini–Levina).
-
-    Paper: Paper 3, eq. (2.1)–(2.2) (k-means as a search over partitions).
-    Chapter: book/convex/amini_levina.
-
-    Parameters
-    ----------
-    X : array-like of shape (N, d)
-        At most 12 points.
-    k : int
-        Number of non-empty clusters.
-    balanced : bool, default=False
-        Only partitions into clusters of size ``N / k`` (k must divide N).
-
-    Returns
-    -------
-    BestPartition
-
-    Examples
-    --------
-    >>> from kmbook.sdp import best_partition
-    >>> res = best_partition([[0.0], [1.0], [5.0], [6.0]], 2)
-    >>> res.cost, res.labels.tolist(), res.n_partitions
-    (1.0, [0, 0, 1, 1], 7)
-    """
-    X = as_points(X, "X")
-    n_points = X.shape[0]
-    if n_points > 12:
-        raise ValueError(f"best_partition enumerates every partition and accepts at most 12 points; got N={n_points}.")
-    k = check_n_clusters(k, n_points)
-    sizes = None
-    if balanced:
-        if n_points % k:
-            raise ValueError(f"balanced partitions need k={k} to divide N={n_points}.")
-        sizes = n_points // k
-    L = _growth_strings(n_points, k, sizes)
-    D = distance_matrix(X)
-    cost = np.zeros(L.shape[0])
-    for a in range(k):
-        M = (L == a).astype(float)
-        cost += np.einsum("pi,ij,pj->p", M, D, M) / (2 * M.sum(axis=1))
-    order = np.argsort(cost, kind="stable")
-    second = float(cost[order[1]]) if cost.size > 1 else float("inf")
-    return BestPartition(cost=float(cost[order[0]]), labels=L[order[0]], second_cost=second, n_partitions=int(L.shape[0]))

@@ -1,17 +1,19 @@
-"""Seeding strategies: uniform sampling and k-means++ (D^2 sampling).
+"""Seeding strategies: uniform sampling, k-means++ (D^2 sampling) and Buckshot.
 
 Paper: Paper 1, Section IV (seeding that spreads the centres out avoids the
-many-fit-one / one-fit-many structures of Theorem 1); Arthur & Vassilvitskii (2007).
-Chapter: book/landscape (algorithms chapter).
+many-fit-one / one-fit-many structures of Theorem 1); Arthur & Vassilvitskii (2007);
+Paper 2, Algorithm 2 (Buckshot).
+Chapter: book/landscape/algorithms, book/stochastic/clusterable.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.cluster.hierarchy import linkage
 
-from ._validation import as_generator, as_points, check_n_clusters
+from ._validation import as_generator, as_points, check_int, check_n_clusters
 
-__all__ = ["uniform", "kmeans_pp"]
+__all__ = ["uniform", "kmeans_pp", "buckshot"]
 
 
 def uniform(X, k, rng, *, return_indices=False):
@@ -91,10 +93,6 @@ def kmeans_pp(X, k, rng, *, return_indices=False):
     return (X[idx].copy(), idx) if return_indices else X[idx].copy()
 
 
-# --- Buckshot seeding, Paper 2 Algorithm 2 (issue 5) ---
-__all__ += ["buckshot"]
-
-
 def buckshot(X, k, sample_size, rng, *, replace=True, return_sample=False):
     """Algorithm 2 of Paper 2: single-linkage on a uniform sample, then component means.
 
@@ -144,10 +142,6 @@ def buckshot(X, k, sample_size, rng, *, replace=True, return_sample=False):
     >>> np.sort(buckshot(X, 2, 6, rng=0, replace=False).ravel()).round(1).tolist()
     [0.2, 10.2]
     """
-    from scipy.cluster.hierarchy import linkage
-
-    from ._validation import check_int
-
     X = as_points(X)
     n = X.shape[0]
     k = check_n_clusters(k, n)

@@ -21,21 +21,24 @@ import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
-from ._fitting import loglog_fit
 from . import _lloyd_kernels as _lk
 from . import _stochastic_kernels as _sk
+from ._schedule import learning_rates
 from ._validation import (
     as_centers,
     as_generator,
-    as_labels,
     as_points,
     check_int,
     check_nonnegative,
     check_positive,
 )
-from .lloyd import lloyd
+from .clusterability import Clusterability as Clusterability
+from .clusterability import clusterability as clusterability
+from .rate import StationaryPoint as StationaryPoint
+from .rate import expected_gap as expected_gap
+from .rate import loglog_slope as loglog_slope
+from .rate import stationary_point
 from .sweep import run_sweep
 
 __all__ = [
@@ -44,12 +47,6 @@ __all__ = [
     "RepeatedRuns",
     "repeated_runs",
     "log_steps",
-    "loglog_slope",
-    "StationaryPoint",
-    "stationary_point",
-    "expected_gap",
-    "Clusterability",
-    "clusterability",
 ]
 
 _BLOCK_SAMPLES = 1 << 16  # sample indices are drawn in blocks of about this many
@@ -113,25 +110,6 @@ def _record_steps(record_every, n_steps):
     if steps.min() < 0 or steps.max() > n_steps:
         raise ValueError(f"record_every step numbers must lie in [0, n_steps={n_steps}]; got {steps.min()}..{steps.max()}.")
     return np.unique(steps).astype(np.int64)
-
-
-def _flat_rates(learning_rate, c_prime, t0, n_steps):
-    t = np.arange(1, n_steps + 1, dtype=np.float64)
-    if callable(learning_rate):
-        eta = np.asarray(learning_rate(t.astype(np.int64)), dtype=np.float64)
-        if eta.shape != t.shape:
-            raise ValueError(
-                f"a callable learning_rate must map the step numbers t (shape {t.shape}) to rates of the "
-                f"same shape; got shape {eta.shape}."
-            )
-    else:
-        eta = c_prime / (t0 + t)
-    bad = ~(np.isfinite(eta) & (eta >= 0) & (eta <= 1))
-    if bad.any():
-        i = int(np.argmax(bad))
-        hint = " Choose t0 >= c_prime - 1 so that c'/(t0 + t) <= 1." if not callable(learning_rate) else ""
-        raise ValueError(f"learning rate at step t={i + 1} is {eta[i]}; rates must lie in [0, 1].{hint}")
-    return eta
 
 
 def stochastic_kmeans(X, init, batch_size, n_steps, learning_rate="flat", c_prime=1.0, t0=1.0,
@@ -213,7 +191,7 @@ def stochastic_kmeans(X, init, batch_size, n_steps, learning_rate="flat", c_prim
     record = _record_steps(record_every, n_steps)
     mode = _sk.BBS if name == "bbs" else _sk.FLAT
     parallel = _sk.wants_parallel(m, C.shape[0], X.shape[1])
-    eta = np.zeros(1) if mode == _sk.BBS else _flat_rates(learning_rate, c_prime, t0, n_steps)
+    eta = np.zeros(1) if mode == _sk.BBS else learning_rates(learning_rate, c_prime, t0, n_steps)
 
     n, k = X.shape[0], C.shape[0]
     counts = np.zeros(k, dtype=np.int64)
@@ -350,307 +328,3 @@ def log_steps(n_steps, num=40):
     n_steps = check_int(n_steps, "n_steps", minimum=1)
     num = check_int(num, "num", minimum=2)
     return np.unique(np.r_[0, np.round(np.geomspace(1, n_steps, num)).astype(np.int64)])
-
-
-def loglog_slope(steps, gap, t_min=1, t_max=None):
-    """Least-squares slope of ``log(gap)`` against ``log(t)`` for ``t_min <= t <= t_max``.
-
-    Steps with a non-positive gap are left out. A rate ``O(1/t)`` shows as
-    a slope of -1.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from kmbook.stochastic import loglog_slope
-    >>> t = np.arange(1, 100)
-    >>> round(loglog_slope(t, 3.0 / t), 6)
-    -1.0
-    """
-    t = np.asarray(steps, dtype=float)
-    g = np.asarray(gap, dtype=float)
-    if t.shape != g.shape or t.ndim != 1:
-        raise ValueError(f"steps and gap must be 1-D of the same length; got {t.shape} and {g.shape}.")
-    in_range = t >= t_min if t_max is None else (t >= t_min) & (t <= t_max)
-    return loglog_fit(t, g, keep=in_range,
-                      error="need at least two steps with t in [t_min, t_max] and a positive gap to fit a slope.")[0]
-
-
-@dataclass(frozen=True)
-class StationaryPoint:
-    """A stationary clustering of batch k-means (Paper 2, Definitions 1-2).
-
-    Attributes
-    ----------
-    centers : ndarray of shape (k, d)
-        Means of the clusters (empty clusters keep their centre).
-    labels : ndarray of shape (n,)
-        The clustering: the Voronoi partition of `centers`, which Lloyd maps to itself.
-    cost : float
-        ``phi*``.
-    n_iter : int
-        Lloyd steps taken from the given centres.
-    counts : ndarray of shape (k,)
-        Cluster sizes.
-    boundary_gap : float
-        Smallest difference, over the points, between the squared distances
-        to the second-nearest and the nearest centre: zero when some point
-        sits on a bisector (a boundary stationary point, excluded by (A0)).
-    """
-
-    centers: np.ndarray
-    labels: np.ndarray
-    cost: float
-    n_iter: int
-    counts: np.ndarray
-    boundary_gap: float
-
-
-def _second_gap(X, C, chunk=4096):
-    if C.shape[0] == 1:
-        return float("inf")
-    gap = np.inf
-    for s in range(0, X.shape[0], chunk):
-        d2 = ((X[s:s + chunk, None, :] - C[None, :, :]) ** 2).sum(-1)
-        two = np.partition(d2, 1, axis=1)[:, :2]
-        gap = min(gap, float((two[:, 1] - two[:, 0]).min()))
-    return gap
-
-
-def stationary_point(X, centers, max_iter=1000):
-    """Run batch Lloyd from `centers` until the clustering stops changing.
-
-    Paper: Paper 2, Definitions 1-2 (stationary clusterings and points), the
-    ``phi*`` of Theorem 1 and the ``phi-hat`` of Section 4.
-    Chapter: book/stochastic/rate.
-
-    Parameters
-    ----------
-    X : array-like of shape (n, d)
-    centers : array-like of shape (k, d)
-    max_iter : int, default=1000
-        Passed to :func:`kmbook.lloyd.lloyd`, which warns
-        (:class:`~kmbook.exceptions.ConvergenceWarning`) if it is reached.
-
-    Returns
-    -------
-    StationaryPoint
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from kmbook.stochastic import stationary_point
-    >>> X = np.array([[0.0], [1.0], [10.0], [11.0]])
-    >>> sp = stationary_point(X, [[2.0], [9.0]])
-    >>> sp.centers.ravel().tolist(), sp.cost, sp.boundary_gap
-    ([0.5, 10.5], 1.0, 90.0)
-    """
-    X = as_points(X, "X")
-    res = lloyd(X, centers, max_iter=max_iter)
-    return StationaryPoint(res.centers, res.labels, res.cost, res.n_iter, res.counts,
-                           _second_gap(X, res.centers))
-
-
-def _cluster_stats(X, labels, k):
-    sizes = np.bincount(labels, minlength=k)
-    if np.any(sizes == 0):
-        raise ValueError(f"labels must use every cluster 0..{k - 1}; cluster(s) {np.flatnonzero(sizes == 0).tolist()} are empty.")
-    means = np.zeros((k, X.shape[1]))
-    np.add.at(means, labels, X)
-    means /= sizes[:, None]
-    within = np.bincount(labels, weights=((X - means[labels]) ** 2).sum(1), minlength=k)
-    return sizes, means, within
-
-
-def expected_gap(X, labels, init, batch_size, steps, learning_rate="flat", c_prime=1.0, t0=1.0):
-    """Exact ``E[phi^t - phi*]`` of stochastic k-means in the local model.
-
-    The local model assumes every sampled point is assigned to its own
-    cluster of `labels` at every step (true on data with a margin once the
-    centres are near the means), so the centres evolve independently:
-    ``phi^t - phi* = sum_r n_r ||c_r^t - mu_r||^2``. With ``p_r = n_r / n``,
-    ``q_r = 1 - (1 - p_r)^m`` (the chance that centre r receives a point),
-    ``sigma_r^2`` the mean squared distance of cluster r to its mean and
-    ``v_r^t = E||c_r^t - mu_r||^2``:
-
-    * flat rate: ``v^t = (1 - 2 eta_t q + eta_t^2 q) v^{t-1} + eta_t^2 sigma^2 E[1{nhat>0}/nhat]``,
-      ``nhat ~ Binomial(m, p_r)``;
-    * BBS rate: the centre is the running mean of all its samples, so
-      ``v^t = v^0 (1 - p_r)^{tm} + sigma^2 E[1{N>0}/N]``, ``N ~ Binomial(tm, p_r)``.
-
-    Paper: Paper 2, Theorems 1 and 3 (the local phase); our derivation.
-    Chapter: book/stochastic/rate.
-
-    Parameters
-    ----------
-    X : array-like of shape (n, d)
-    labels : array-like of shape (n,)
-        The stationary clustering, labels ``0..k-1``, each cluster non-empty.
-    init : array-like of shape (k, d)
-        Seeds, row r matched with cluster r.
-    batch_size : int
-    steps : array-like of int
-        Step numbers ``t >= 0``.
-    learning_rate : {"flat", "bbs"}, default="flat"
-    c_prime, t0 : float
-        As in :func:`stochastic_kmeans`.
-
-    Returns
-    -------
-    ndarray of shape (len(steps),)
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from kmbook.stochastic import expected_gap
-    >>> X = np.array([[0.0], [2.0]])
-    >>> expected_gap(X, [0, 0], [[1.0]], 1, [0, 1], "bbs").tolist()
-    [0.0, 2.0]
-    """
-    X = as_points(X, "X")
-    labels = as_labels(labels, "labels", n_samples=X.shape[0])
-    k = int(labels.max()) + 1
-    C = as_centers(init, "init", n_features=X.shape[1])
-    if C.shape[0] != k:
-        raise ValueError(f"init must have one row per cluster of labels (k={k}); got {C.shape[0]} rows.")
-    m = check_int(batch_size, "batch_size", minimum=1)
-    steps = np.asarray(steps)
-    if steps.ndim != 1 or not np.issubdtype(steps.dtype, np.integer) or (steps.size and steps.min() < 0):
-        raise ValueError("steps must be a 1-D array of non-negative integers.")
-    if learning_rate not in ("flat", "bbs"):
-        raise ValueError(f"learning_rate must be 'flat' or 'bbs'; got {learning_rate!r}.")
-    c_prime = check_positive(c_prime, "c_prime")
-    t0 = check_nonnegative(t0, "t0")
-    sizes, means, within = _cluster_stats(X, labels, k)
-    n = X.shape[0]
-    p = sizes / n
-    sigma2 = within / sizes
-    v0 = ((C - means) ** 2).sum(1)
-    out = np.empty(steps.shape[0])
-    if learning_rate == "bbs":
-        for i, t in enumerate(steps):
-            out[i] = float((sizes * (v0 * (1 - p) ** (int(t) * m) + sigma2 * _inv_binom(int(t) * m, p))).sum())
-        return out
-    q = 1 - (1 - p) ** m
-    s = sigma2 * _inv_binom(m, p)
-    T = int(steps.max()) if steps.size else 0
-    eta = _flat_rates("flat", c_prime, t0, T)
-    v = v0.copy()
-    path = np.empty(T + 1)
-    path[0] = float((sizes * v).sum())
-    for t in range(1, T + 1):
-        e = eta[t - 1]
-        v = (1 - 2 * e * q + e * e * q) * v + e * e * s
-        path[t] = float((sizes * v).sum())
-    return path[steps]
-
-
-def _inv_binom(M, p):
-    """``E[1{N>0} / N]`` for ``N ~ Binomial(M, p_r)``, one value per entry of `p`."""
-    out = np.zeros(len(p))
-    if M == 0:
-        return out
-    for r, pr in enumerate(p):
-        mean, sd = M * pr, np.sqrt(M * pr * (1 - pr))
-        lo, hi = max(1, int(mean - 12 * sd) - 1), min(M, int(mean + 12 * sd) + 2)
-        j = np.arange(lo, hi + 1)
-        out[r] = float((stats.binom.pmf(j, M, pr) / j).sum())
-    return out
-
-
-@dataclass(frozen=True)
-class Clusterability:
-    """The quantities behind (B1)-(B3) of Paper 2 for one partition (see :func:`clusterability`)."""
-
-    sizes: np.ndarray
-    means: np.ndarray
-    cost: float
-    delta: np.ndarray = field(repr=False)
-    scale: np.ndarray = field(repr=False)
-    margin: np.ndarray = field(repr=False)
-    separation: float
-    margin_min: float
-    margin_ratio: float
-    p_min: float
-
-    @property
-    def voronoi_consistent(self):
-        """True when every point is strictly closer to its own mean than to any other (all margins > 0)."""
-        return bool(self.margin_min > 0)
-
-
-def clusterability(X, labels):
-    """Mean separation, margins and balance of a partition: (B1)-(B3) of Paper 2.
-
-    For clusters ``A_r`` with sizes ``n_r``, means ``mu_r`` and k-means cost
-    ``phi = sum_r sum_{x in A_r} ||x - mu_r||^2``:
-
-    * (B1) separation: ``Delta_rs = ||mu_r - mu_s||`` against the scale
-      ``sqrt(phi) (1/sqrt(n_r) + 1/sqrt(n_s))``; ``separation`` is the
-      smallest ratio, i.e. the largest ``f`` with ``Delta_rs >= f * scale_rs``
-      for every pair;
-    * (B2) margin: project each point of ``A_r`` and ``A_s`` on the line
-      through ``mu_r, mu_s``; the margin ``Delta-bar_rs`` is the smallest
-      value of ``||x-bar - mu_other|| - ||x-bar - mu_own||`` (twice the
-      distance to the bisector, capped at ``Delta_rs``), negative when a
-      point lies on the wrong side; ``margin_min`` is its minimum over pairs
-      and ``margin_ratio`` the minimum of ``Delta-bar_rs / Delta_rs``;
-    * (B3) balance: ``p_min = min_r n_r / n``.
-
-    The exact constants of (B1)-(B3) are lost from our copy of the paper;
-    these are the scale-free quantities the assumptions bound (see the chapter).
-
-    Paper: Paper 2, assumptions (B1)-(B3) of Theorem 2 (reconstructed).
-    Chapter: book/stochastic/clusterable.
-
-    Parameters
-    ----------
-    X : array-like of shape (n, d)
-    labels : array-like of shape (n,)
-        Labels ``0..k-1`` with ``k >= 2`` non-empty clusters.
-
-    Returns
-    -------
-    Clusterability
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from kmbook.stochastic import clusterability
-    >>> X = np.array([[0.0], [2.0], [10.0], [12.0]])
-    >>> cl = clusterability(X, [0, 0, 1, 1])
-    >>> float(cl.delta[0, 1]), cl.margin_min, cl.p_min, cl.voronoi_consistent
-    (10.0, 8.0, 0.5, True)
-    """
-    X = as_points(X, "X")
-    labels = as_labels(labels, "labels", n_samples=X.shape[0])
-    k = int(labels.max()) + 1
-    if k < 2:
-        raise ValueError("labels must name at least two clusters to measure separation.")
-    sizes, means, within = _cluster_stats(X, labels, k)
-    cost = float(within.sum())
-    diff = means[None, :, :] - means[:, None, :]          # diff[r, s] = mu_s - mu_r
-    delta = np.sqrt((diff ** 2).sum(-1))
-    inv = 1 / np.sqrt(sizes)
-    scale = np.sqrt(cost) * (inv[:, None] + inv[None, :])
-    margin = np.full((k, k), np.inf)
-    for r in range(k):
-        P = X[labels == r]
-        for s in range(k):
-            if s == r:
-                continue
-            u = diff[r, s] / delta[r, s] if delta[r, s] > 0 else np.zeros(X.shape[1])
-            # signed distance of the points of A_r to the bisector, positive on mu_r's side
-            own = (means[r] + means[s]) / 2 @ u - P @ u
-            worst = float(np.minimum(2 * own, delta[r, s]).min())
-            margin[r, s] = min(margin[r, s], worst)
-            margin[s, r] = min(margin[s, r], worst)
-    off = ~np.eye(k, dtype=bool)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(delta > 0, margin / delta, -np.inf)
-    np.fill_diagonal(delta, 0.0)
-    np.fill_diagonal(margin, np.nan)
-    return Clusterability(
-        sizes=sizes, means=means, cost=cost, delta=delta, scale=scale, margin=margin,
-        separation=float((delta / scale)[off].min()), margin_min=float(margin[off].min()),
-        margin_ratio=float(ratio[off].min()), p_min=float(sizes.min() / X.shape[0]),
-    )

@@ -22,7 +22,8 @@ import json
 import multiprocessing
 import sys
 
-from kmbook.census import census_grid, format_table, run_census, summarize
+from kmbook.census import census_grid, run_census, summarize
+from kmbook.report import format_table
 
 
 def parse_args(argv=None):

@@ -13,12 +13,10 @@ import argparse
 
 import matplotlib
 
-matplotlib.use("Agg")
-
-from kmbook.census import balanced_sample  # noqa: E402
-from kmbook.lloyd import lloyd  # noqa: E402
-from kmbook.plotting import plot_figure1, use_style  # noqa: E402
-from kmbook.structure import associate, figure1_setup  # noqa: E402
+from kmbook.lloyd import lloyd
+from kmbook.models import balanced_sample
+from kmbook.plotting import plot_figure1, use_style
+from kmbook.structure import associate, figure1_setup
 
 
 def main(argv=None):
@@ -29,6 +27,7 @@ def main(argv=None):
     p.add_argument("--out", default="figure1.png")
     args = p.parse_args(argv)
 
+    matplotlib.use("Agg")
     use_style()
     model, starts = figure1_setup(sigma=args.sigma)
     X, labels = balanced_sample(model, args.n, rng=args.seed)

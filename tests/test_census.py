@@ -11,12 +11,9 @@ from scipy.special import gamma
 
 from kmbook.census import (
     balanced_sample,
-    census_grid,
     benchmark_task,
+    census_grid,
     census_task,
-    coverage_probability,
-    fit_loglog,
-    format_table,
     make_model,
     random_layout,
     run_census,
@@ -27,6 +24,15 @@ from kmbook.lloyd import lloyd
 from kmbook.models import BallMixture, GaussianMixture
 
 TASK = dict(model="ball", k_star=3, k=3, d=2, eta_min=10.0, n=3000, n_starts=4)
+
+
+def _record(model, eta, k, k_star, sats, costs, truth_cost, counts=None, truth_sat=True):
+    counts = counts or [dict.fromkeys(["many-fit-one", "one-fit-many", "one-fit-one", "other", "almost-empty"], 0)
+                        for _ in sats]
+    return dict(model=model, eta_min=eta, k=k, k_star=k_star, eta_max=2 * eta, signature=["s"] * len(sats),
+                satisfies=sats, cost=costs, truth_cost=truth_cost, counts=counts,
+                many_fit_many=[0 if ok else 1 for ok in sats],
+                truth_satisfies=truth_sat if k == k_star else None)
 
 
 @pytest.mark.parametrize("k_star, d", [(1, 1), (2, 1), (5, 2), (8, 5)])
@@ -58,21 +64,6 @@ def test_make_model_rejects_bad_input():
         make_model("uniform", [[0.0], [1.0]], 3.0, 2)
     with pytest.raises(ValueError, match="balls overlap"):
         make_model("ball", [[0.0], [1.0]], 1.5, 2)
-
-
-def test_balanced_sample_counts_and_components():
-    m = BallMixture([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]], radius=1.0)
-    X, labels = balanced_sample(m, 3001, rng=0)
-    assert np.bincount(labels).tolist() == [1001, 1000, 1000]
-    dist = np.linalg.norm(X - m.centers[labels], axis=1)
-    assert dist.max() <= 1.0
-    g = GaussianMixture([[0.0], [10.0]], sigma=2.0)
-    Y, lab = balanced_sample(g, 200_000, rng=1)
-    assert Y[lab == 1, 0].std() == pytest.approx(2.0, rel=0.01)
-    with pytest.raises(ValueError, match="n must be >= 2"):
-        balanced_sample(g, 1, rng=0)
-    with pytest.raises(TypeError, match="model must be a BallMixture"):
-        balanced_sample("gauss", 10, rng=0)
 
 
 @pytest.mark.parametrize("d", [1, 2, 3, 5])
@@ -166,15 +157,6 @@ def test_census_grid_skips_k_below_one():
     assert census_grid(models=("ball",), k_stars=(3,), k_offsets=(0,), ds=(2,), etas=(4.0,), tol=0.4)[0]["tol"] == 0.4
 
 
-def _record(model, eta, k, k_star, sats, costs, truth_cost, counts=None, truth_sat=True):
-    counts = counts or [dict.fromkeys(["many-fit-one", "one-fit-many", "one-fit-one", "other", "almost-empty"], 0)
-                        for _ in sats]
-    return dict(model=model, eta_min=eta, k=k, k_star=k_star, eta_max=2 * eta, signature=["s"] * len(sats),
-                satisfies=sats, cost=costs, truth_cost=truth_cost, counts=counts,
-                many_fit_many=[0 if ok else 1 for ok in sats],
-                truth_satisfies=truth_sat if k == k_star else None)
-
-
 def test_summarize_counts_by_hand():
     other = dict.fromkeys(["many-fit-one", "one-fit-many", "one-fit-one", "almost-empty"], 0) | {"other": 1}
     plain = dict.fromkeys(["many-fit-one", "one-fit-many", "one-fit-one", "other", "almost-empty"], 0)
@@ -192,45 +174,6 @@ def test_summarize_counts_by_hand():
     assert second["truth"] == 0.0 and second["truth_structure"] == 0.0
     only_over = summarize([recs[1]], by="k")[0]
     assert math.isnan(only_over["truth"]) and math.isnan(only_over["truth_structure"])
-
-
-def test_fit_loglog_recovers_a_power_law():
-    x = np.geomspace(1, 1000, 9)
-    slope, intercept = fit_loglog(x, 3.0 * x**-0.7)
-    assert slope == pytest.approx(-0.7, abs=1e-12) and intercept == pytest.approx(math.log(3.0), abs=1e-12)
-    assert fit_loglog([1.0, 2.0, 4.0, 8.0], [1.0, 0.5, np.nan, -1.0])[0] == pytest.approx(-1.0)
-    with pytest.raises(ValueError, match="at least two"):
-        fit_loglog([1.0, 2.0], [0.0, 1.0])
-    with pytest.raises(ValueError, match="same length"):
-        fit_loglog([1.0, 2.0], [1.0])
-
-
-def test_format_table_alignment():
-    text = format_table([dict(a="x", b=1, c=0.5, d=True), dict(a="long", b=10, c=float("nan"), d=False)],
-                        ["a", "b", "c", "d"], digits=1)
-    assert text.splitlines() == ["a      b    c  d", "x      1  0.5  True", "long  10  nan  False"]
-
-
-def test_coverage_probability_against_inclusion_exclusion_and_simulation():
-    sizes = [3, 5, 2, 7]
-    n = sum(sizes)
-    for k in range(1, n + 1):
-        total = 0
-        for mask in range(1 << len(sizes)):
-            missing = sum(sizes[s] for s in range(len(sizes)) if mask >> s & 1)
-            total += (-1) ** bin(mask).count("1") * math.comb(n - missing, k)
-        assert coverage_probability(sizes, k) == pytest.approx(total / math.comb(n, k), abs=1e-15)
-    m, k = 400, 6
-    assert coverage_probability([m] * k, k) == pytest.approx(m**k / math.comb(m * k, k), rel=1e-12)
-    assert coverage_probability([10**6] * 5, 5) == pytest.approx(math.factorial(5) / 5**5, rel=1e-4)
-    rng = np.random.default_rng(0)
-    labels = np.repeat(np.arange(4), sizes)
-    hits = np.mean([len(set(labels[rng.choice(n, 5, replace=False)])) == 4 for _ in range(20_000)])
-    assert hits == pytest.approx(coverage_probability(sizes, 5), abs=4 * math.sqrt(0.25 / 20_000))
-    with pytest.raises(ValueError, match="k must be <= 17"):
-        coverage_probability(sizes, 18)
-    with pytest.raises(ValueError, match="at least one cluster"):
-        coverage_probability([], 1)
 
 
 def test_census_task_with_pruning_recovers_the_truth_when_covered():

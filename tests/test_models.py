@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from kmbook.models import SNR, BallMixture, GaussianMixture
+from kmbook.models import SNR, BallMixture, GaussianMixture, balanced_sample
 
 CENTERS_1D = [[-2.0], [0.0], [2.0]]
 
@@ -120,3 +120,18 @@ def test_bad_sample_arguments():
         m.pdf(np.zeros((3, 2)))
     with pytest.raises(ValueError, match="k must be >= 1"):
         m.eta(0)
+
+
+def test_balanced_sample_counts_and_components():
+    m = BallMixture([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]], radius=1.0)
+    X, labels = balanced_sample(m, 3001, rng=0)
+    assert np.bincount(labels).tolist() == [1001, 1000, 1000]
+    dist = np.linalg.norm(X - m.centers[labels], axis=1)
+    assert dist.max() <= 1.0
+    g = GaussianMixture([[0.0], [10.0]], sigma=2.0)
+    Y, lab = balanced_sample(g, 200_000, rng=1)
+    assert Y[lab == 1, 0].std() == pytest.approx(2.0, rel=0.01)
+    with pytest.raises(ValueError, match="n must be >= 2"):
+        balanced_sample(g, 1, rng=0)
+    with pytest.raises(TypeError, match="model must be a BallMixture"):
+        balanced_sample("gauss", 10, rng=0)

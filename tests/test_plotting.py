@@ -1,11 +1,27 @@
+"""Tests of kmbook.plotting (and of kmbook.voronoi.voronoi_cells, the geometry behind the diagrams)."""
+
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from kmbook.models import BallMixture, GaussianMixture
+from kmbook.plotting import (
+    plot_association,
+    plot_cost_contours,
+    plot_curves,
+    plot_error_scaling,
+    plot_figure1,
+    plot_kind_map,
+    plot_line_model,
+    plot_trajectory,
+    plot_voronoi,
+    use_style,
+)
+from kmbook.structure import associate
+from kmbook.voronoi import voronoi_cells
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from kmbook.plotting import plot_trajectory, plot_voronoi, use_style, voronoi_cells  # noqa: E402
 
 
 def test_voronoi_cells_tile_the_box():
@@ -48,10 +64,7 @@ def test_plot_functions_return_fig_ax():
         voronoi_cells([[0.0, 0.0]], (1, 0, 0, 1))
 
 
-# --- population landscape in one dimension (issue 3) ---
-
-from kmbook.models import BallMixture, GaussianMixture  # noqa: E402
-from kmbook.plotting import plot_cost_contours, plot_kind_map, plot_line_model  # noqa: E402
+# --- population landscape in one dimension
 
 
 def test_plot_line_model_draws_voronoi_boundaries_at_midpoints():
@@ -83,9 +96,7 @@ def test_plot_cost_contours_and_kind_map_check_shapes():
         plot_kind_map(xs, ys, kinds, order=["saddle"])
 
 
-# --- structure figures (issue 4) ---
-from kmbook.plotting import plot_association, plot_curves, plot_error_scaling, plot_figure1  # noqa: E402
-from kmbook.structure import associate  # noqa: E402
+# --- structure figures
 
 T = np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 4.0]])
 

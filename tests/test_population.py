@@ -1,4 +1,4 @@
-"""Tests of the population objective engine (kmbook.objective.population_*, population_lloyd).
+"""Tests of kmbook.population: the population objective engine and population_lloyd.
 
 Tier 1: hand-computed cases (Proposition 2, Appendix Example 1 of Paper 1).
 Tier 2: oracles — adaptive quadrature (scipy.integrate.quad) to 1e-10, finite
@@ -14,17 +14,17 @@ from scipy.integrate import quad
 from scipy.stats import norm
 
 from kmbook import _population_nd as _pn
+from kmbook.critical_points import classify_critical_point
 from kmbook.exceptions import ConvergenceWarning
-from kmbook.lloyd import LloydResult, lloyd, population_lloyd
+from kmbook.lloyd import lloyd
 from kmbook.models import BallMixture, GaussianMixture
-from kmbook.objective import (
-    classify_critical_point,
+from kmbook.population import (
+    PopulationLloydResult,
     population_cost,
     population_gradient,
     population_hessian,
+    population_lloyd,
 )
-
-# ---------------------------------------------------------------- independent references
 
 
 def _density(model):
@@ -93,7 +93,54 @@ def _random_config(model, k, rng):
 CASES = [(kind, k, seed) for kind in ("ball", "gauss") for k in range(1, 6) for seed in range(4)]
 
 
-# ---------------------------------------------------------------- exact 1-D engine vs oracles
+PROP2_R = np.linspace(0.02, 0.39, 12)
+
+
+def _prop2(r):
+    return BallMixture([[-2.0], [0.0], [2.0]], r), np.array([-2 - r / 2, -2 + r / 2, 1.0])
+
+
+def _prop2_gradient_closed_form(b, r):
+    """Gradient written in the proof of Proposition 2, times the density 1/(6r) of eq. (3)."""
+    m = 0.5 * (b[0] + b[1])
+
+    def lin(lo, hi, c):  # int_lo^hi (x - c) dx
+        return 0.5 * ((hi - c) ** 2 - (lo - c) ** 2)
+
+    return -2 * np.array([lin(-2 - r, m, b[0]), lin(m, -2 + r, b[1]),
+                          lin(-r, r, b[2]) + lin(2 - r, 2 + r, b[2])]) / (6 * r)
+
+
+def _prop2_hessian_closed_form(b, r):
+    """Hessian of the proof (entry (1,1) read as 2((b1+b2)/2 + 2 + r)), times 1/(6r)."""
+    half = (b[0] - b[1]) / 2
+    return np.array([[half + 2 * ((b[0] + b[1]) / 2 + 2 + r), half, 0],
+                     [half, half + 2 * (-2 + r - (b[0] + b[1]) / 2), 0],
+                     [0, 0, 8 * r]]) / (6 * r)
+
+
+def _example1(r, far=10.0):
+    return BallMixture([[-1.0], [0.0], [1.0]], r), np.array([-2 / 3 - r / 6, 2 / 3 + r / 6, far])
+
+
+def _mc_reference(model, C, n, rng, chunk=1_000_000):
+    """Plain Monte Carlo over `n` sampled points: cost and gradient with standard errors."""
+    k, d = C.shape
+    s1 = s2 = 0.0
+    g1 = np.zeros((k, d))
+    g2 = np.zeros((k, d))
+    gen = np.random.default_rng(rng)
+    for start in range(0, n, chunk):
+        X, _ = model.sample(min(chunk, n - start), gen)
+        labels, mind = _pn.nearest(X, C)
+        s1 += mind.sum()
+        s2 += (mind**2).sum()
+        contrib = np.zeros((X.shape[0], k, d))
+        contrib[np.arange(X.shape[0]), labels] = -2 * (X - C[labels])
+        g1 += contrib.sum(0)
+        g2 += (contrib**2).sum(0)
+    mean, gmean = s1 / n, g1 / n
+    return mean, np.sqrt((s2 / n - mean**2) / n), gmean, np.sqrt((g2 / n - gmean**2) / n)
 
 
 @pytest.mark.parametrize("kind,k,seed", CASES)
@@ -175,34 +222,6 @@ def test_coincident_centres_cost_is_defined_and_ties_go_to_lowest_index():
     np.testing.assert_allclose(res.centers[:, 0], [1.0, 0.0, -2.0], atol=1e-15)
 
 
-# ---------------------------------------------------------------- Proposition 2 of Paper 1
-
-PROP2_R = np.linspace(0.02, 0.39, 12)
-
-
-def _prop2(r):
-    return BallMixture([[-2.0], [0.0], [2.0]], r), np.array([-2 - r / 2, -2 + r / 2, 1.0])
-
-
-def _prop2_gradient_closed_form(b, r):
-    """Gradient written in the proof of Proposition 2, times the density 1/(6r) of eq. (3)."""
-    m = 0.5 * (b[0] + b[1])
-
-    def lin(lo, hi, c):  # int_lo^hi (x - c) dx
-        return 0.5 * ((hi - c) ** 2 - (lo - c) ** 2)
-
-    return -2 * np.array([lin(-2 - r, m, b[0]), lin(m, -2 + r, b[1]),
-                          lin(-r, r, b[2]) + lin(2 - r, 2 + r, b[2])]) / (6 * r)
-
-
-def _prop2_hessian_closed_form(b, r):
-    """Hessian of the proof (entry (1,1) read as 2((b1+b2)/2 + 2 + r)), times 1/(6r)."""
-    half = (b[0] - b[1]) / 2
-    return np.array([[half + 2 * ((b[0] + b[1]) / 2 + 2 + r), half, 0],
-                     [half, half + 2 * (-2 + r - (b[0] + b[1]) / 2), 0],
-                     [0, 0, 8 * r]]) / (6 * r)
-
-
 @pytest.mark.parametrize("r", PROP2_R)
 def test_proposition2_gradient_and_hessian(r):
     m, beta = _prop2(r)
@@ -235,13 +254,6 @@ def test_proposition2_range_is_sharp():
     assert classify_critical_point(m, beta[:, None]).kind == "not stationary"
     res = population_lloyd(m, beta[:, None])
     np.testing.assert_allclose(res.centers[:, 0], [-2, 0, 2], atol=1e-9)
-
-
-# ---------------------------------------------------------------- Appendix Example 1
-
-
-def _example1(r, far=10.0):
-    return BallMixture([[-1.0], [0.0], [1.0]], r), np.array([-2 / 3 - r / 6, 2 / 3 + r / 6, far])
 
 
 @pytest.mark.parametrize("r", [0.12, 0.2, 0.3, 0.45])
@@ -300,16 +312,13 @@ def test_example1_needs_the_third_centre_beyond_the_support():
     assert classify_critical_point(m, beta[:, None]).kind == "not stationary"
 
 
-# ---------------------------------------------------------------- population Lloyd
-
-
 @pytest.mark.parametrize("kind,k,seed", CASES)
 def test_population_lloyd_fixed_points_satisfy_lemma2(kind, k, seed):
     rng = np.random.default_rng(500 + 100 * k + seed + (0 if kind == "ball" else 7))
     model = _random_model(kind, int(rng.integers(1, 5)), rng)
     init = _random_config(model, k, rng)[:, None]
     res = population_lloyd(model, init, max_iter=20000, tol=1e-13, record=True)
-    assert isinstance(res, LloydResult) and res.converged
+    assert isinstance(res, PopulationLloydResult) and res.converged
     assert res.labels is None and res.counts is None
     beta = res.centers[:, 0]
     f = _density(model)
@@ -361,9 +370,6 @@ def test_population_lloyd_2d_matches_1d_on_a_collinear_gaussian_mixture():
     assert res.cost == pytest.approx(population_cost(g1, exact[:, None]) + 0.49, abs=5 * res.cost_error + 1e-7)
 
 
-# ---------------------------------------------------------------- d >= 2: randomised QMC
-
-
 def test_rqmc_in_2d_matches_exact_product_structure():
     """A collinear 2-D Gaussian mixture with collinear centres: G_2D = G_1D + sigma^2."""
     centers = np.array([-2.0, 0.0, 2.5])
@@ -396,26 +402,6 @@ def test_rqmc_1d_and_3d_sanity():
     assert abs(v - 0.15) <= 6 * e and e < 1e-4
 
 
-def _mc_reference(model, C, n, rng, chunk=1_000_000):
-    """Plain Monte Carlo over `n` sampled points: cost and gradient with standard errors."""
-    k, d = C.shape
-    s1 = s2 = 0.0
-    g1 = np.zeros((k, d))
-    g2 = np.zeros((k, d))
-    gen = np.random.default_rng(rng)
-    for start in range(0, n, chunk):
-        X, _ = model.sample(min(chunk, n - start), gen)
-        labels, mind = _pn.nearest(X, C)
-        s1 += mind.sum()
-        s2 += (mind**2).sum()
-        contrib = np.zeros((X.shape[0], k, d))
-        contrib[np.arange(X.shape[0]), labels] = -2 * (X - C[labels])
-        g1 += contrib.sum(0)
-        g2 += (contrib**2).sum(0)
-    mean, gmean = s1 / n, g1 / n
-    return mean, np.sqrt((s2 / n - mean**2) / n), gmean, np.sqrt((g2 / n - gmean**2) / n)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("model,C", [
     (BallMixture([[-1.0, 0.0], [0.0, 0.0], [1.0, 0.0]], 0.3), np.array([[-1.0, 0.05], [0.5, -0.02], [0.2, 0.6]])),
@@ -429,9 +415,6 @@ def test_rqmc_2d_agrees_with_ten_million_samples(model, C):
     assert abs(v - mc) <= 4 * np.hypot(e, mc_se)
     assert np.all(np.abs(g - mg) <= 4 * np.hypot(ge, mg_se))
     assert e < mc_se  # the QMC estimate is the more accurate of the two
-
-
-# ---------------------------------------------------------------- invalid inputs and edge cases
 
 
 def test_invalid_inputs_raise_clear_errors():
@@ -465,20 +448,3 @@ def test_invalid_inputs_raise_clear_errors():
         population_hessian(m2, [[0.0, 0.0], [1.0, 0.0]])
     with pytest.raises(NotImplementedError, match="one dimension"):
         classify_critical_point(m2, [[0.0, 0.0]])
-
-
-def test_classify_reports_coincident_and_empty_centres():
-    m = BallMixture([[-2.0], [0.0], [2.0]], radius=0.3)
-    cp = classify_critical_point(m, [[0.0], [-2.0], [0.0]])
-    assert cp.kind == "coincident centres" and cp.coincident == ((0, 2),) and cp.stationary is None
-    assert cp.masses[2] == 0.0
-    cp = classify_critical_point(m, [[-2.0], [0.0], [2.0], [9.0]])
-    assert cp.kind == "local minimum" and cp.empty == (3,)
-    cp = classify_critical_point(m, [[-2.0], [0.5], [2.0]])
-    assert cp.kind == "not stationary" and cp.gradient_norm > 0.01 and cp.hessian is not None
-    # a Gaussian mixture never has a jump: the ground truth is close to, not at, a critical point
-    g = GaussianMixture([[-1.0], [1.0]], sigma=0.5)
-    cp = classify_critical_point(g, [[-1.0], [1.0]])
-    assert cp.kind == "not stationary" and cp.gradient_norm < 0.05
-    res = population_lloyd(g, [[-1.0], [1.0]])
-    assert classify_critical_point(g, res.centers).kind == "strict local minimum"

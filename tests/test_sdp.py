@@ -14,7 +14,6 @@ from partition_oracle import balanced, kmeans_costs, partitions
 from kmbook import sdp
 from kmbook.exceptions import ConvergenceWarning
 from kmbook.geometries import section5_data
-from kmbook.objective import kmeans_cost
 from kmbook.proximity import threshold_scale
 
 
@@ -38,44 +37,40 @@ def _check_constraints(Z, k, relaxation, tol):
         assert np.abs(np.diag(Z) - k / N).max() <= tol
 
 
-# --- partition matrices -----------------------------------------------------------------
-
-def test_membership_matrix_hand_case_and_properties():
-    Z = sdp.membership_matrix([1, 1, 1, 4, 4])
-    expected = np.zeros((5, 5))
-    expected[:3, :3] = 1 / 3
-    expected[3:, 3:] = 1 / 2
-    assert np.array_equal(Z, expected)
-    # the four properties behind the relaxation: PSD, Z >= 0, tr Z = K, Z 1 = 1 (and Z^2 = Z)
-    assert np.linalg.eigvalsh(Z).min() > -1e-12
-    assert np.isclose(np.trace(Z), 2) and np.allclose(Z.sum(1), 1) and np.allclose(Z @ Z, Z)
+CASES = [(12, 3, 0), (12, 2, 1), (9, 3, 2), (10, 2, 3), (8, 4, 4), (12, 3, 5), (9, 3, 6), (12, 2, 7)]
 
 
-def test_cost_identity_half_inner_product(rng=np.random.default_rng(0)):
-    for _ in range(20):
-        X, lab = _blobs(rng, rng.integers(1, 6, size=rng.integers(2, 5)))
-        means = np.array([X[lab == a].mean(0) for a in np.unique(lab)])
-        cost = kmeans_cost(X, means)  # points assigned to their nearest mean
-        direct = sum(float(((X[lab == a] - means[a]) ** 2).sum()) for a in np.unique(lab))
-        half = 0.5 * float(np.sum(sdp.distance_matrix(X) * sdp.membership_matrix(lab)))
-        assert np.isclose(half, direct, rtol=1e-12)
-        assert cost <= direct + 1e-9  # Voronoi assignment can only do better
+def _near_threshold_instances(seed, count, condition, balanced_sizes):
+    """Random clusters (sizes, shapes, dimensions vary) moved apart to just above the
+    scale at which `condition` starts to hold. Instances whose distances would span
+    more than six orders of magnitude are redrawn: there the solvers, not the
+    conditions, run out of precision (and say so, see test_badly_scaled_data_is_flagged)."""
+    rng = np.random.default_rng(seed)
+    from kmbook.proximity import scale_separation
 
+    made = 0
+    while made < count:
+        K = int(rng.integers(2, 5))
+        d = int(rng.integers(1, 4))
+        sizes = [int(rng.integers(2, 6))] * K if balanced_sizes else list(rng.integers(1, 7, size=K))
+        if sum(sizes) < K + 1:
+            sizes[0] += 1
+        C = rng.normal(size=(K, d)) * 3
+        spread = np.exp(rng.normal(size=K))
+        if rng.random() < 0.5:  # one cluster much wider and farther than the others (the paper's Figure 2)
+            spread[0] *= np.exp(rng.uniform(1, 3))
+            u = rng.normal(size=d)
+            C[0] += 6 * spread[0] * u / np.linalg.norm(u)
+        X = np.vstack([C[a] + rng.normal(size=(sizes[a], d)) * spread[a] * rng.uniform(0.2, 1, d) for a in range(K)])
+        lab = np.repeat(np.arange(K), sizes)
+        t = threshold_scale(X, lab, condition)
+        Xs = scale_separation(X, lab, t * (1 + rng.uniform(1e-4, 0.2)))
+        D = sdp.distance_matrix(Xs)
+        if D.max() > 1e6 * D[D > 0].min():
+            continue
+        made += 1
+        yield Xs, lab, K
 
-def test_distance_matrix_matches_naive():
-    X = np.random.default_rng(1).normal(size=(7, 3))
-    naive = np.array([[np.sum((a - b) ** 2) for b in X] for a in X])
-    assert np.allclose(sdp.distance_matrix(X), naive, atol=1e-12)
-
-
-def test_is_exact_and_error():
-    Z = sdp.membership_matrix([0, 0, 1])
-    assert sdp.exactness_error(Z + 1e-5, [0, 0, 1]) == pytest.approx(1e-5)
-    assert sdp.is_exact(Z + 1e-5, [0, 0, 1]) and not sdp.is_exact(Z + 1e-3, [0, 0, 1])
-    assert not sdp.is_exact(Z, [0, 1, 1])
-
-
-# --- solving ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("relaxation", ["peng_wei", "amini_levina"])
 def test_well_separated_is_exact_with_constraints_and_duals(relaxation):
@@ -170,11 +165,6 @@ def test_invalid_inputs_raise_clear_errors():
         sdp.feasibility_residuals(np.eye(3), 3, "lp")
 
 
-# --- the enumeration oracle (N <= 12) ------------------------------------------------------
-
-CASES = [(12, 3, 0), (12, 2, 1), (9, 3, 2), (10, 2, 3), (8, 4, 4), (12, 3, 5), (9, 3, 6), (12, 2, 7)]
-
-
 @pytest.mark.parametrize("n_points,k,seed", CASES)
 def test_relaxation_values_bracket_the_enumerated_optima(n_points, k, seed):
     rng = np.random.default_rng(seed)
@@ -197,24 +187,6 @@ def test_relaxation_values_bracket_the_enumerated_optima(n_points, k, seed):
         assert pw.value == pytest.approx(opt, rel=1e-6)
 
 
-@pytest.mark.parametrize("n_points,k,balanced_only", [(12, 3, False), (12, 3, True), (9, 3, False), (8, 4, True), (10, 2, False)])
-def test_best_partition_matches_the_oracle(n_points, k, balanced_only):
-    X = np.random.default_rng(n_points * k).normal(size=(n_points, 2))
-    L = partitions(n_points, k)
-    if balanced_only:
-        L = L[balanced(L, k)]
-    costs = np.sort(kmeans_costs(X, L, k))
-    res = sdp.best_partition(X, k, balanced=balanced_only)
-    assert res.n_partitions == L.shape[0]
-    assert res.cost == pytest.approx(costs[0], rel=1e-12) and res.second_cost == pytest.approx(costs[1], rel=1e-12)
-    direct = sum(float(((X[res.labels == a] - X[res.labels == a].mean(0)) ** 2).sum()) for a in range(k))
-    assert direct == pytest.approx(res.cost, rel=1e-12)
-    with pytest.raises(ValueError, match="at most 12"):
-        sdp.best_partition(np.zeros((13, 1)), 2)
-    with pytest.raises(ValueError, match="divide"):
-        sdp.best_partition(X[:7], 2, balanced=True)
-
-
 def test_round_solution_recovers_partitions():
     labels = np.array([2, 0, 0, 1, 2, 1, 1])
     out = sdp.round_solution(sdp.membership_matrix(labels), 3)
@@ -229,40 +201,6 @@ def test_round_solution_on_an_inexact_solution_gives_k_clusters():
     assert not sdp.is_exact(res.Z, lab)
     out = sdp.round_solution(res.Z, 3)
     assert sorted(np.unique(out)) == [0, 1, 2]
-
-
-# --- implication test: (1.1) => Peng–Wei returns the ground truth --------------------------
-
-def _near_threshold_instances(seed, count, condition, balanced_sizes):
-    """Random clusters (sizes, shapes, dimensions vary) moved apart to just above the
-    scale at which `condition` starts to hold. Instances whose distances would span
-    more than six orders of magnitude are redrawn: there the solvers, not the
-    conditions, run out of precision (and say so, see test_badly_scaled_data_is_flagged)."""
-    rng = np.random.default_rng(seed)
-    from kmbook.proximity import scale_separation
-
-    made = 0
-    while made < count:
-        K = int(rng.integers(2, 5))
-        d = int(rng.integers(1, 4))
-        sizes = [int(rng.integers(2, 6))] * K if balanced_sizes else list(rng.integers(1, 7, size=K))
-        if sum(sizes) < K + 1:
-            sizes[0] += 1
-        C = rng.normal(size=(K, d)) * 3
-        spread = np.exp(rng.normal(size=K))
-        if rng.random() < 0.5:  # one cluster much wider and farther than the others (the paper's Figure 2)
-            spread[0] *= np.exp(rng.uniform(1, 3))
-            u = rng.normal(size=d)
-            C[0] += 6 * spread[0] * u / np.linalg.norm(u)
-        X = np.vstack([C[a] + rng.normal(size=(sizes[a], d)) * spread[a] * rng.uniform(0.2, 1, d) for a in range(K)])
-        lab = np.repeat(np.arange(K), sizes)
-        t = threshold_scale(X, lab, condition)
-        Xs = scale_separation(X, lab, t * (1 + rng.uniform(1e-4, 0.2)))
-        D = sdp.distance_matrix(Xs)
-        if D.max() > 1e6 * D[D > 0].min():
-            continue
-        made += 1
-        yield Xs, lab, K
 
 
 @pytest.mark.slow

@@ -3,15 +3,10 @@
 import numpy as np
 import pytest
 
-from kmbook import _stochastic_kernels as sk
-from kmbook.lloyd import lloyd
-from kmbook.models import BallMixture, GaussianMixture
+from kmbook.models import GaussianMixture
 from kmbook.objective import kmeans_cost
 from kmbook.stochastic import (
-    clusterability,
-    expected_gap,
     log_steps,
-    loglog_slope,
     stationary_point,
     stochastic_kmeans,
 )
@@ -68,24 +63,6 @@ def test_sample_blocks_span_several_draws(blobs):
     res = stochastic_kmeans(X[:50], X[:3], 1, 70000, "bbs", rng=5)
     C_ref, _ = reference_algorithm1(X[:50], X[:3], 1, 70000, np.random.default_rng(5), "bbs")
     np.testing.assert_allclose(res.centers, C_ref, atol=1e-10)
-
-
-@pytest.mark.parametrize("mode", [sk.FLAT, sk.BBS])
-def test_kernel_matches_numpy_twin(mode):
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(3000, 5))
-    idx = rng.integers(0, 3000, size=(60, 900))          # 4 blocks
-    eta = 2.0 / (3.0 + np.arange(1, 61))
-    out = []
-    for kernel, parallel in ((sk.run_steps, True), (sk.run_steps, False), (sk.run_steps_numpy, False)):
-        C = X[:9].copy()
-        counts, upd = np.zeros(9, np.int64), np.zeros(9, np.int64)
-        kernel(X, C, idx, 1, eta, mode, counts, upd, parallel)
-        out.append((C, counts, upd))
-    np.testing.assert_array_equal(out[0][0], out[1][0])      # parallel or not: identical arithmetic
-    np.testing.assert_allclose(out[0][0], out[2][0], atol=1e-12)
-    for a, b in zip(out[0][1:], out[2][1:]):
-        np.testing.assert_array_equal(a, b)
 
 
 def test_deterministic_and_independent_of_recording(blobs):
@@ -176,132 +153,6 @@ def test_invalid_data():
         stochastic_kmeans(np.zeros((2, 1)), np.zeros((3, 1)), 1, 5)
     with pytest.raises(ValueError, match="column"):
         stochastic_kmeans(np.zeros((5, 2)), np.zeros((2, 3)), 1, 5)
-
-
-def test_stationary_point_is_a_lloyd_fixed_point(blobs):
-    X, _ = blobs
-    sp = stationary_point(X, X[:4])
-    again = lloyd(X, sp.centers)
-    assert again.n_iter == 1
-    np.testing.assert_array_equal(again.labels, sp.labels)
-    assert sp.cost == pytest.approx(kmeans_cost(X, sp.centers), rel=1e-12)
-    assert sp.boundary_gap > 0
-    for r in range(4):
-        np.testing.assert_allclose(sp.centers[r], X[sp.labels == r].mean(0), atol=1e-12)
-
-
-def test_loglog_slope_and_log_steps():
-    t = np.arange(1, 1000)
-    assert loglog_slope(t, 5 * t ** -2.0) == pytest.approx(-2.0)
-    assert loglog_slope(t, 5 * t ** -0.4, t_min=100) == pytest.approx(-0.4)
-    with pytest.raises(ValueError, match="two steps"):
-        loglog_slope([1, 2], [0.0, -1.0])
-    steps = log_steps(10_000, 30)
-    assert steps[0] == 0 and steps[-1] == 10_000 and np.all(np.diff(steps) > 0)
-
-
-def test_clusterability_hand_computed():
-    # two clusters on a line: means 1 and 11, bisector at 6, nearest points at distance 4
-    X = np.array([[0.0], [2.0], [10.0], [12.0], [13.0]])
-    cl = clusterability(X, [0, 0, 1, 1, 1])
-    mu1 = 35 / 3
-    assert cl.delta[0, 1] == pytest.approx(mu1 - 1)
-    cost = 2 + ((np.array([10, 12, 13]) - mu1) ** 2).sum()
-    assert cl.cost == pytest.approx(cost)
-    assert cl.separation == pytest.approx((mu1 - 1) / (np.sqrt(cost) * (1 / np.sqrt(2) + 1 / np.sqrt(3))))
-    bis = (1 + mu1) / 2
-    assert cl.margin_min == pytest.approx(2 * min(bis - 2, 10 - bis))
-    assert cl.margin_ratio == pytest.approx(cl.margin_min / (mu1 - 1))
-    assert cl.p_min == pytest.approx(0.4) and cl.voronoi_consistent
-    # a point on the wrong side of the bisector gives a negative margin
-    bad = clusterability(X, [0, 0, 0, 1, 1])
-    assert bad.margin_min < 0 and not bad.voronoi_consistent
-
-
-def test_clusterability_margin_matches_brute_force():
-    X, labels = BallMixture([[0, 0], [5, 0], [0, 4]], 1.0).sample(300, rng=1)
-    cl = clusterability(X, labels)
-    mus = [X[labels == r].mean(0) for r in range(3)]
-    for r in range(3):
-        for s in range(3):
-            if r == s:
-                continue
-            vals = []
-            for x, lab in zip(X, labels):
-                if lab not in (r, s):
-                    continue
-                own, other = mus[lab], mus[s if lab == r else r]
-                line = other - own
-                xbar = own + (x - own) @ line / (line @ line) * line     # projection on the line
-                vals.append(np.linalg.norm(xbar - other) - np.linalg.norm(xbar - own))
-            assert cl.margin[r, s] == pytest.approx(min(vals), abs=1e-10)
-
-
-def test_clusterability_invalid():
-    with pytest.raises(ValueError, match="two clusters"):
-        clusterability(np.zeros((3, 1)), [0, 0, 0])
-    with pytest.raises(ValueError, match="empty"):
-        clusterability(np.arange(3.0).reshape(-1, 1), [0, 2, 2])
-
-
-def test_expected_gap_closed_forms():
-    X = np.array([[0.0], [2.0], [10.0], [14.0]])
-    labels = [0, 0, 1, 1]
-    init = np.array([[0.5], [11.0]])
-    # t = 0: the initial gap sum_r n_r ||c_r - mu_r||^2
-    assert expected_gap(X, labels, init, 3, [0])[0] == pytest.approx(2 * 0.25 + 2 * 1.0)
-    # BBS, m = 1, t = 1: centre r moves onto the sampled point with probability 1/2
-    # (gap n_r * sigma_r^2) and keeps its initial error otherwise
-    g = expected_gap(X, labels, init, 1, [1], "bbs")[0]
-    assert g == pytest.approx(0.5 * (2 * 1.0 + 2 * 0.25) + 0.5 * (2 * 4.0 + 2 * 1.0))
-    # flat rate with eta = 1 at t = 1 (c' = 1, t0 = 0), m = 1: same as BBS at t = 1
-    assert expected_gap(X, labels, init, 1, [1], "flat", 1.0, 0.0)[0] == pytest.approx(g)
-
-
-@pytest.mark.slow
-def test_expected_gap_matches_simulation():
-    X, labels = BallMixture([[0, 0], [6, 0], [0, 6]], 1.0).sample(900, rng=0)
-    sp = stationary_point(X, [[0, 0], [6, 0], [0, 6]])
-    init = sp.centers + 0.3
-    steps = np.array([0, 10, 100, 400])
-    for rate, m in [("flat", 5), ("bbs", 1)]:
-        sims = np.array([
-            stochastic_kmeans(X, init, m, 400, rate, rng=g, record_every=steps).cost - sp.cost
-            for g in np.random.default_rng(1).spawn(300)
-        ])
-        model = expected_gap(X, sp.labels, init, m, steps, rate)
-        se = sims.std(0) / np.sqrt(len(sims))
-        assert np.all(np.abs(sims.mean(0) - model) <= 4 * se + 1e-9 * model)
-
-
-@pytest.mark.slow
-def test_flat_rate_slope_is_minus_one_on_noisy_separated_mixture():
-    """Acceptance check: median fitted log-log slope of phi^t - phi* in [-1.35, -0.7]."""
-    ang = np.linspace(0, 2 * np.pi, 6, endpoint=False)
-    truth = 12 * np.c_[np.cos(ang), np.sin(ang)]
-    X, _ = GaussianMixture(truth, 1.5).sample(6000, rng=7)
-    sp = stationary_point(X, truth)
-    T = 3000
-    steps = log_steps(T, 40)
-    slopes = []
-    for g in np.random.default_rng(8).spawn(9):
-        init = sp.centers + g.normal(scale=0.3, size=truth.shape)       # good seeds
-        res = stochastic_kmeans(X, init, 100, T, "flat", c_prime=1.0, t0=1.0, rng=g, record_every=steps)
-        slopes.append(loglog_slope(steps, res.cost - sp.cost, t_min=T / 30))
-    assert -1.35 <= np.median(slopes) <= -0.7
-
-
-@pytest.mark.slow
-def test_too_small_c_prime_gives_slope_minus_two_c_prime():
-    """The reconstructed condition: with q ~ 1 the slope is -min(1, 2 c')."""
-    X, _ = BallMixture([[0, 0], [8, 0], [0, 8]], 1.0).sample(3000, rng=2)
-    sp = stationary_point(X, [[0, 0], [8, 0], [0, 8]])
-    T = 3000
-    steps = log_steps(T, 30)
-    for c in (0.1, 0.25):
-        res = stochastic_kmeans(X, sp.centers + 1.0, 200, T, "flat", c_prime=c, t0=1.0, rng=3,
-                                record_every=steps)
-        assert loglog_slope(steps, res.cost - sp.cost, t_min=T / 30) == pytest.approx(-2 * c, abs=0.05)
 
 
 def test_empty_record_makes_no_full_pass(blobs):

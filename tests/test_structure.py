@@ -4,26 +4,19 @@ import math
 
 import numpy as np
 import pytest
-from scipy import integrate
-from scipy.stats import norm
 
-from kmbook.census import balanced_sample
+from kmbook import structure as S
 from kmbook.lloyd import lloyd
-from kmbook.models import BallMixture, GaussianMixture
+from kmbook.models import BallMixture, GaussianMixture, balanced_sample
 from kmbook.structure import (
     KINDS,
     associate,
-    centroid_index,
     figure1_setup,
-    prune,
-    voronoi_shares,
 )
-from kmbook import structure as S
 
 TRUTH3 = np.array([[-2.0], [0.0], [2.0]])
 
 
-# ------------------------------------------------------------------ hand-built configurations
 def test_ground_truth_is_all_one_fit_one():
     T = np.array([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0], [5.0, 5.0]])
     a = associate(T, T)
@@ -168,64 +161,6 @@ def test_masses_and_shares_are_probabilities():
     assert str(a) == a.signature
 
 
-# ------------------------------------------------------------------ shares
-@pytest.mark.parametrize("kind", ["ball", "gauss"])
-def test_exact_1d_shares_against_quadrature(kind):
-    T = np.array([[-3.0], [0.5], [2.0]])
-    model = BallMixture(T, radius=0.7) if kind == "ball" else GaussianMixture(T, sigma=0.8)
-    beta = np.array([[-3.2], [0.0], [0.0], [1.1], [2.9]])      # a duplicate centre at 0
-    shares, weights, source = voronoi_shares(beta, model=model)
-    assert source == "model (exact, 1-D)"
-    np.testing.assert_allclose(weights, 1 / 3)
-    c = beta[:, 0]
-    for s, mu in enumerate(T[:, 0]):
-        if kind == "ball":
-            dens = lambda x: (abs(x - mu) <= 0.7) / 1.4
-            lo, hi = mu - 0.7, mu + 0.7
-        else:
-            dens = lambda x: norm.pdf(x, mu, 0.8)
-            lo, hi = mu - 12, mu + 12
-        for i in range(5):
-            owner = lambda x: int(np.argmin(np.abs(x - c)))   # ties to the lowest index
-            val = integrate.quad(lambda x: dens(x) * (owner(x) == i), lo, hi, points=[(c[1] + c[3]) / 2,
-                                 (c[0] + c[1]) / 2, (c[3] + c[4]) / 2], limit=200)[0]
-            assert shares[i, s] == pytest.approx(val, abs=1e-7)
-    assert np.all(shares[2] == 0)                               # the duplicate owns a null set
-
-
-def test_monte_carlo_shares_agree_with_a_labelled_sample():
-    model = GaussianMixture([[0.0, 0.0], [3.0, 0.0], [0.0, 3.0]], sigma=1.0)
-    beta = np.array([[0.2, 0.1], [2.5, 0.5], [0.5, 2.0]])
-    mc, _, _ = voronoi_shares(beta, model=model, n_mc=200_000, rng=11)
-    X, labels = model.sample(400_000, rng=12)
-    smp, w, source = voronoi_shares(beta, model.centers, X=X, labels=labels)
-    assert source == "sample (labels)"
-    np.testing.assert_allclose(w.sum(), 1.0)
-    se = 0.5 / math.sqrt(200_000 / 3)
-    np.testing.assert_allclose(mc, smp, atol=5 * se)
-
-
-def test_sample_without_labels_uses_nearest_true_centre():
-    X = np.array([[0.0], [0.4], [5.0], [5.2], [9.0]])
-    shares, w, source = voronoi_shares([[0.2], [5.1]], [[0.0], [5.0]], X=X)
-    assert source == "sample (nearest true centre)"
-    np.testing.assert_allclose(shares, [[1.0, 0.0], [0.0, 1.0]])
-    np.testing.assert_allclose(w, [0.4, 0.6])
-
-
-def test_true_cluster_without_points_falls_back_to_point_model():
-    X = np.array([[0.0], [0.1]])
-    shares, w, _ = voronoi_shares([[0.0], [9.0]], [[0.0], [10.0]], X=X, labels=[0, 0])
-    np.testing.assert_allclose(shares, [[1.0, 0.0], [0.0, 1.0]])
-    np.testing.assert_allclose(w, [1.0, 0.0])
-
-
-def test_point_model_splits_exact_ties():
-    shares, _, _ = voronoi_shares([[-1.0], [1.0], [5.0]], [[0.0], [5.0]])
-    np.testing.assert_allclose(shares, [[0.5, 0.0], [0.5, 0.0], [0.0, 1.0]])
-
-
-# ------------------------------------------------------------------ invalid inputs
 @pytest.mark.parametrize(
     "kwargs, exc, match",
     [
@@ -257,106 +192,6 @@ def test_errors_rejects_unknown_kind():
     assert set(KINDS) == {"one-fit-one", "many-fit-one", "one-fit-many", "almost-empty", "other"}
 
 
-# ------------------------------------------------------------------ centroid index
-def _ci_reference(A, B):
-    """Franti's definition, written with explicit loops."""
-    def orphans(P, Q):
-        hit = [False] * len(Q)
-        for p in P:
-            dists = [sum((pa - qa) ** 2 for pa, qa in zip(p, q)) for q in Q]
-            hit[dists.index(min(dists))] = True
-        return hit.count(False)
-    return orphans(A, B), orphans(B, A)
-
-
-def test_centroid_index_known_cases():
-    T = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]])
-    assert centroid_index(T, T) == 0
-    assert centroid_index(T[::-1], T) == 0                    # order does not matter
-    moved = T.copy()
-    moved[3] = [0.5, 0.0]                                      # 2-fit-1 + an orphan true centre
-    assert centroid_index(moved, T, directed=True) == (1, 1)
-    moved[2] = [9.5, 0.0]                                      # two clusters lost
-    assert centroid_index(moved, T) == 2
-    assert centroid_index(T, moved) == centroid_index(moved, T)  # symmetric
-    over = np.vstack([T, T + 0.3])                             # k = 2 k*: 4 extra centroids
-    assert centroid_index(over, T, directed=True) == (0, 4)
-    assert centroid_index(T, over, directed=True) == (4, 0)
-
-
-def test_centroid_index_matches_reference_on_random_cases():
-    rng = np.random.default_rng(0)
-    for _ in range(200):
-        k, ks, d = rng.integers(1, 8), rng.integers(1, 8), rng.integers(1, 4)
-        A, B = rng.normal(size=(k, d)), rng.normal(size=(ks, d))
-        a_b, b_a = _ci_reference(A.tolist(), B.tolist())
-        assert centroid_index(A, B, directed=True) == (a_b, b_a)
-        assert centroid_index(A, B) == centroid_index(B, A) == max(a_b, b_a)
-
-
-def test_centroid_index_rejects_bad_input():
-    with pytest.raises(ValueError, match="true_centers must have 2 column"):
-        centroid_index([[0.0, 0.0]], [[0.0]])
-    with pytest.raises(ValueError, match="finite"):
-        centroid_index([[np.inf]], [[0.0]])
-
-
-# ------------------------------------------------------------------ prune
-def _blobs(rng, centers, sigma, n_each):
-    return np.vstack([rng.normal(c, sigma, (n_each, len(c))) for c in centers])
-
-
-def test_valley_ratio_closed_forms():
-    """The slab-count ratios documented in prune: 1.37 for a split Gaussian, the formula for two."""
-    P = norm.cdf
-    rng = np.random.default_rng(1)
-    X = rng.normal(0.0, 1.0, (400_000, 2))
-    a = math.sqrt(2 / math.pi)                                  # centres of the two halves
-    halves = (P(a / 4) - P(-a / 4)) / (P(a + a / 4) - P(a - a / 4))
-    assert halves == pytest.approx(1.37, abs=0.005)
-    assert S._valley_ratio(X, np.array([-a, 0.0]), np.array([a, 0.0])) == pytest.approx(halves, abs=0.02)
-    two = lambda D: 2 * (P(5 * D / 8) - P(3 * D / 8)) / ((2 * P(D / 8) - 1) + (P(-7 * D / 8) - P(-9 * D / 8)))
-    assert two(2.24) == pytest.approx(1.0, abs=0.002)
-    for delta in (2.0, 2.24, 3.0, 4.0):
-        Y = np.vstack([rng.normal([0.0, 0.0], 1.0, (200_000, 2)), rng.normal([delta, 0.0], 1.0, (200_000, 2))])
-        assert S._valley_ratio(Y, np.array([0.0, 0.0]), np.array([delta, 0.0])) == pytest.approx(two(delta), abs=0.02)
-
-
-def test_prune_drops_empty_and_merges_split_clusters():
-    rng = np.random.default_rng(2)
-    T = np.array([[0.0, 0.0], [8.0, 0.0], [0.0, 8.0], [8.0, 8.0]])
-    X = _blobs(rng, T, 1.0, 800)
-    beta = np.vstack([T + [0.8, 0.0], T - [0.8, 0.0], [[40.0, 40.0]]])   # 2 per cluster + 1 empty
-    res = prune(X, beta)
-    assert res.dropped == (8,)
-    assert sorted(res.members) == [(0, 4), (1, 5), (2, 6), (3, 7)]
-    assert centroid_index(res.centers, T) == 0
-    assert res.counts.sum() == X.shape[0]
-    np.testing.assert_allclose(np.sort(res.centers, axis=0), np.sort(T, axis=0), atol=0.15)
-
-
-def test_prune_keeps_separate_clusters_and_ward_reaches_n_clusters():
-    rng = np.random.default_rng(3)
-    T = np.array([[0.0, 0.0], [6.0, 0.0], [3.0, 5.0]])
-    X = _blobs(rng, T, 1.0, 1000)
-    assert len(prune(X, T).centers) == 3                        # nothing to prune at the truth
-    fit = lloyd(X, X[rng.choice(len(X), 9, replace=False)], max_iter=1000)
-    ward = prune(X, fit.centers, n_clusters=3)
-    assert len(ward.centers) == 3 and sorted(i for m in ward.members for i in m) + list(ward.dropped) == sorted(range(9))
-    assert centroid_index(lloyd(X, ward.centers).centers, T) == 0
-
-
-def test_prune_rejects_bad_input():
-    X = np.zeros((5, 2))
-    with pytest.raises(ValueError, match="centers must have 2 column"):
-        prune(X, [[0.0]])
-    with pytest.raises(ValueError, match="valley must be > 0"):
-        prune(X, [[0.0, 0.0]], valley=0)
-    with pytest.raises(ValueError, match="n_clusters must be >= 1"):
-        prune(X, [[0.0, 0.0]], n_clusters=0)
-
-
-# ------------------------------------------------------------------ Figure 1
 def test_figure1_lloyd_escapes_the_many_fit_many_candidates():
     model, starts = figure1_setup()
     X, labels = balanced_sample(model, 40_000, rng=6)
