@@ -34,6 +34,7 @@ from ._cluster_geometry import condition_rhs, geometry, prepare, projections
 from ._validation import RELAXATIONS, as_labels, as_points, check_choice, check_positive
 from .certificates import DualCertificate as DualCertificate
 from .certificates import dual_certificate as dual_certificate
+from .necessary import al_necessary, necessary_threshold_scale, pw_necessary  # noqa: F401  (Theorems 3.3, 3.6)
 
 __all__ = [
     "ProximityResult",
