@@ -20,7 +20,7 @@ which Peng–Wei returns the planted partition. For each instance we record
   separation where the solution is not the partition matrix and the sharp
   certificate's threshold (where the solver's answer is checked too);
 * ``necessary`` (added by :func:`necessary_thresholds`): where the reconstructed
-  necessary condition of Theorem 3.3 (:func:`kmbook.necessary.pw_necessary`)
+  necessary condition of Theorem 3.3 (:func:`kmbook.proximity.pw_necessary`)
   starts to hold — below it the relaxation cannot be exact.
 
 The fraction of instances with threshold at most ``delta`` is the paper's
@@ -40,7 +40,7 @@ import numpy as np
 from ._validation import as_generator, check_int, check_positive
 from .claims import mean_interval, proportion
 from .geometries import LAYOUTS, centers
-from .proximity import dual_certificate, pw_proximity
+from .proximity import dual_certificate, pw_necessary, pw_proximity
 from .sdp import exactness_error, peng_wei
 from .sweep import run_sweep
 
@@ -173,7 +173,13 @@ def instance_threshold(task, rng=None):
     rng : numpy.random.Generator, optional
         Supplies the seed when ``task`` has none (as :func:`kmbook.sweep.run_sweep` does).
         ``check_certificate`` (default True) solves the SDP at the sharp
-        certificate's threshold too.
+        certificate's threshold too. ``search`` is "bisect" (default: bisection
+        between half the certificate's threshold and the certificate's threshold)
+        or "from_necessary": start just below the threshold of the necessary
+        condition (solved there, recorded as ``exact_below_necessary``, which
+        would contradict Theorem 3.3) and step up in doubling steps from ``tol``
+        before bisecting; far fewer solves when the necessary condition is
+        nearly sharp. This path also records ``necessary``.
 
     Returns
     -------
@@ -205,12 +211,28 @@ def instance_threshold(task, rng=None):
 
     hi = sharp * (1 + 1e-6)
     err_hi = error(hi) if row.get("check_certificate", True) else None
+    exact_tol = row["exact_tol"]
     lo = hi / 2
-    while error(lo) <= row["exact_tol"]:
-        hi, lo = lo, lo / 2
+    if row.get("search", "bisect") == "from_necessary":
+        # Theorem 3.3 (reconstructed): not exact below the necessary threshold. Ask the
+        # solver just below it (a check of that claim), then step up from it in doubling steps.
+        row["necessary"] = _smallest(lambda s: pw_necessary(*make(s)).holds, sharp)
+        lo = row["necessary"] * (1 - 1e-3)
+        row["exact_below_necessary"] = bool(error(lo) <= exact_tol)
+        if row["exact_below_necessary"]:
+            hi, lo = lo, lo / 2
+        step = row["tol"]
+        while lo + step < hi and not row["exact_below_necessary"]:
+            if error(lo + step) <= exact_tol:
+                hi = lo + step
+                break
+            lo, step = lo + step, 2 * step
+    if row.get("search", "bisect") == "bisect" or row["exact_below_necessary"]:
+        while error(lo) <= exact_tol:
+            hi, lo = lo, lo / 2
     while hi - lo > row["tol"]:
         mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if error(mid) <= row["exact_tol"] else (mid, hi)
+        lo, hi = (lo, mid) if error(mid) <= exact_tol else (mid, hi)
     row.update(proximity=prox, sharp_certificate=sharp, peng_wei=hi, bracket=[lo, hi],
                error_at_certificate=err_hi, n_solves=n_solves,
                seconds=round(time.perf_counter() - t0, 2))
@@ -219,7 +241,7 @@ def instance_threshold(task, rng=None):
 
 def section5_sweep(layouts=("hive",), Ks=(2, 3, 4), ds=(2,), n=20, instances=10, *,
                    distribution="ball", tol=0.05, solver=None, exact_tol=1e-4, check_certificate=True,
-                   rng=0, executor=None, progress=None, desc="Section 5 instances"):
+                   search="bisect", rng=0, executor=None, progress=None, desc="Section 5 instances"):
     """Per-instance thresholds of the random Section 5 protocol over a grid of settings.
 
     Paper: Paper 3, Section 5, Figures 4 and 5, Conjecture 5.1.
@@ -243,6 +265,8 @@ def section5_sweep(layouts=("hive",), Ks=(2, 3, 4), ds=(2,), n=20, instances=10,
         An SDP solution counts as exact when ``max |Z - Z_truth| <= exact_tol``.
     check_certificate : bool, default=True
         Also solve at the sharp certificate's threshold (one more solve per instance).
+    search : {"bisect", "from_necessary"}, default="bisect"
+        How the bracket is found (see :func:`instance_threshold`).
     rng : int or numpy.random.Generator, default=0
         Parent seed; instance ``i`` draws its seed from the ``i``-th spawned child.
     executor, progress, desc
@@ -266,6 +290,8 @@ def section5_sweep(layouts=("hive",), Ks=(2, 3, 4), ds=(2,), n=20, instances=10,
     exact_tol = check_positive(exact_tol, "exact_tol")
     if distribution not in DISTRIBUTIONS:
         raise ValueError(f"distribution must be one of {DISTRIBUTIONS}; got {distribution!r}.")
+    if search not in ("bisect", "from_necessary"):
+        raise ValueError(f"search must be 'bisect' or 'from_necessary'; got {search!r}.")
     tasks = []
     for d in ds:
         for layout in layouts:
@@ -276,7 +302,7 @@ def section5_sweep(layouts=("hive",), Ks=(2, 3, 4), ds=(2,), n=20, instances=10,
                     tasks.append(dict(layout=layout, K=check_int(K, "K", minimum=2), n=n,
                                       d=check_int(d, "d", minimum=2), distribution=distribution,
                                       tol=tol, solver=solver, exact_tol=exact_tol,
-                                      check_certificate=bool(check_certificate)))
+                                      check_certificate=bool(check_certificate), search=search))
     return run_sweep(instance_threshold, tasks, rng=rng, executor=executor, progress=progress,
                      desc=desc)
 
@@ -300,9 +326,9 @@ def necessary_thresholds(rows):
     -------
     list of dict
     """
-    from .necessary import pw_necessary
-
     for row in rows:
+        if "necessary" in row:
+            continue
         make = partial(ball_model_data, row["layout"], row["K"], n=row["n"], d=row["d"], rng=row["seed"],
                        distribution=row["distribution"])
         row["necessary"] = _smallest(lambda s: pw_necessary(*make(s)).holds, row["peng_wei"])

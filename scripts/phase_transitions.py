@@ -54,9 +54,10 @@ def _setting_seed(seed, layout, K, d, distribution):
 
 def run_random(args, executor):
     """The random protocol, one setting at a time, checkpointing to args.out."""
-    done = []
+    done, args.previous_commands = [], []
     if args.resume and args.out is not None and args.out.exists():
-        done = json.loads(args.out.read_text())["rows"]
+        stored = json.loads(args.out.read_text())
+        done, args.previous_commands = stored["rows"], stored.get("commands", [stored["command"]])
     have = {(r["layout"], r["K"], r["d"]) for r in done}
     rows = list(done)
     settings = [(layout, K, d) for d in args.d for layout in args.layouts for K in args.K]
@@ -66,7 +67,7 @@ def run_random(args, executor):
         t0 = time.perf_counter()
         rows += section5_sweep([layout], [K], [d], n=args.n, instances=args.instances,
                                distribution=args.distribution, tol=args.tol, solver=args.solver,
-                               check_certificate=not args.no_certificate_check,
+                               check_certificate=not args.no_certificate_check, search=args.search,
                                rng=_setting_seed(args.seed, layout, K, d, args.distribution), executor=executor,
                                desc=f"{layout} K={K} d={d}")
         print(f"{layout} K={K} d={d}: {args.instances} instances in {time.perf_counter() - t0:.0f} s",
@@ -79,7 +80,10 @@ def run_random(args, executor):
 def _write(args, rows):
     args.out.parent.mkdir(parents=True, exist_ok=True)
     command = "python scripts/phase_transitions.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    meta = {"command": command, "arguments": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+    commands = [c for c in getattr(args, "previous_commands", []) if c != command] + [command]
+    arguments = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
+                 if k != "previous_commands"}
+    meta = {"command": command, "commands": commands, "arguments": arguments,
             "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     args.out.write_text(json.dumps({**meta, "rows": rows}, indent=1) + "\n")
 
@@ -96,6 +100,9 @@ def main(argv=None):
                     help="random protocol: points uniform in the balls (default) or on their spheres")
     ap.add_argument("--no-certificate-check", action="store_true",
                     help="random protocol: skip the SDP solve at the sharp certificate's threshold")
+    ap.add_argument("--search", choices=["bisect", "from_necessary"], default="bisect",
+                    help="random protocol: bisect from half the certificate's threshold, or step up "
+                         "from the necessary condition's threshold (fewer solves)")
     ap.add_argument("--resume", action="store_true", help="random protocol: skip settings already in --out")
     ap.add_argument("--solver", choices=["CLARABEL", "SCS", "kmbook"], default=None, help="default: by size")
     ap.add_argument("--random-points", action="store_true",
