@@ -16,6 +16,7 @@ from scipy.linalg import helmert
 from scipy.spatial.distance import cdist
 
 from ._cluster_geometry import condition_rhs, geometry, prepare, projections
+from ._float import MARGIN_ULPS, strictly_greater
 from ._validation import RELAXATIONS, check_choice
 
 __all__ = ["DualCertificate", "dual_certificate"]
@@ -71,12 +72,19 @@ class DualCertificate:
     def verified(self):
         """The matrices numerically certify unique optimality (``lambda_min > 0``,
         ``b_min > 0``, ``Lambda 1_a = 0`` and zero duality gap, to 1e-8 relative).
+        The strict inequalities must hold by a floating-point margin
+        (:func:`kmbook._float.strictly_greater`): ``lambda_min`` by ``64 N`` ulps of
+        ``max |Lambda_ij|``, ``b_min`` by 64 ulps of the entries of ``B`` and ``zeta``.
         False when the matrices were not built."""
         if self.B is None:
             return False
         scale = max(1.0, abs(self.primal_value))
+        n_points = self.B.shape[0]
+        # strict inequalities with a margin: eigenvalues err by about N ulps of ||Lambda||
         return bool(
-            self.lambda_min > 0 and self.b_min > 0 and self.null_residual <= 1e-8 * scale * self.B.shape[0]
+            strictly_greater(self.lambda_min, 0.0, self.Lambda, ulps=MARGIN_ULPS * n_points)
+            and strictly_greater(self.b_min, 0.0, self.B, self.zeta, ulps=MARGIN_ULPS)
+            and self.null_residual <= 1e-8 * scale * n_points
             and abs(self.dual_value - self.primal_value) <= 1e-8 * scale
         )
 
@@ -166,7 +174,8 @@ def dual_certificate(X, labels, relaxation="peng_wei", z="paper", max_points=300
     np.minimum.at(pmin, inv, proj)
     off = ~np.eye(K, dtype=bool)
     P = np.where(off, pmin * pmin.T, np.nan)
-    positive = bool(np.all(pmin[off] > 0))
+    ulps = MARGIN_ULPS * (X.shape[1] + 2)
+    positive = bool(np.all(strictly_greater(pmin[off], 0.0, np.abs(X).max(), dist, ulps=ulps)))
     # B_ab > 0  <=>  zeta_a / (2 n_a) + zeta_b / (2 n_b) < 4 P_ab
     if relaxation == "peng_wei":
         base = 2 * norms_sq.sum() if z == "paper" else 2 * _householder_bound(Xc, inv, W, K)
@@ -179,7 +188,7 @@ def dual_certificate(X, labels, relaxation="peng_wei", z="paper", max_points=300
         zeta0 = 2 * K * norms_sq
         room = np.where(off, 4 * n * P - K * (norms_sq[:, None] + norms_sq[None, :]), np.inf)
         slack_eta = float(np.min(room))
-    holds = positive and slack_eta > 0
+    holds = positive and bool(strictly_greater(slack_eta, 0.0, room[off] + zeta0.max(), zeta0, ulps=ulps))
     eta = slack_eta / 2 if holds else 0.0
     zeta = zeta0 + eta
     if not build:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._cluster_geometry import condition_rhs, geometry, prepare, projections
+from ._float import MARGIN_ULPS, strictly_greater
 from ._validation import RELAXATIONS, as_labels, as_points, check_choice, check_positive
 from .certificates import DualCertificate as DualCertificate
 from .certificates import dual_certificate as dual_certificate
@@ -124,6 +125,9 @@ class Certificate:
     holds : bool
         True: condition (1.1) holds, so the partition is the unique global
         minimiser of the k-means objective (and Peng–Wei's unique solution).
+        Every strict inequality must hold by a margin of ``64 (d + 2)`` ulps of
+        the largest coordinate, distance or right-hand side involved, so that
+        rounding never decides: at exactly the threshold nothing is certified.
         False: nothing is concluded (the test accepts, it never rejects).
     margins : ndarray of shape (K, K)
         Symmetric per-pair margin ``d_ab / 2 - beta_ab - rhs_ab`` (NaN
@@ -159,8 +163,10 @@ def _proximity(X, labels, condition):
         arr[~off] = np.nan
     rhs = np.where(off, rhs, np.nan)
     slack = lhs - rhs
-    holds = bool(np.all(slack[off] > 0))
-    holds_eq = bool(np.all((dist / 2 - beta - rhs)[off] > 0))
+    # strict inequalities decided with a margin of a few ulps of the quantities compared
+    ulps, big = MARGIN_ULPS * (X.shape[1] + 2), (np.abs(X).max(), dist, rhs)
+    holds = bool(np.all(strictly_greater(lhs[off], rhs[off], *big, ulps=ulps)))
+    holds_eq = bool(np.all(strictly_greater((dist / 2 - beta)[off], rhs[off], beta, *big, ulps=ulps)))
     return ProximityResult(
         condition=condition, holds=holds, lhs=lhs, rhs=rhs, slack=slack, distances=dist, beta=beta,
         holds_equivalent=holds_eq, point_slack=pslack, centers=C, sizes=sizes,

@@ -79,7 +79,7 @@ CLARABEL_MAX_N = 40
 #: Options passed to SCS when it is chosen (automatically or by name) without options.
 SCS_DEFAULT_OPTIONS = {"eps_abs": 1e-6, "eps_rel": 1e-6, "max_iters": 100_000}
 
-_SOLVERS = ("CLARABEL", "SCS")
+_SOLVERS = ("CLARABEL", "SCS", "KMBOOK")
 
 
 class SDPSolveError(RuntimeError):
@@ -130,6 +130,18 @@ class SDPResult:
         up to solver accuracy, with ``r = row_sums``.
     residual_tol : float
         Tolerance of the check behind :attr:`verified`.
+    lower_bound : float
+        A rigorous lower bound on the relaxation's optimum on the ``value`` scale,
+        whichever solver ran: the dual function at the returned dual matrix of
+        ``Z >= 0``, every residual and rounding error accounted for
+        (:func:`kmbook.sdp_bound.lower_bound`). ``kkt["certified_gap"]`` is
+        ``(value - lower_bound) / value``.
+    certified_partition : ndarray of shape (N,) or None
+        The partition rounded from ``Z`` when it has a verified dual certificate
+        (:func:`kmbook.proximity.dual_certificate`): its membership matrix is then
+        the relaxation's unique solution, known exactly. None otherwise.
+    iterations : int or None
+        Iterations of the native solver (None for cvxpy's solvers).
     """
 
     Z: np.ndarray = field(repr=False)
@@ -143,6 +155,15 @@ class SDPResult:
     kkt: dict
     duals: dict = field(repr=False)
     residual_tol: float = 1e-4
+    lower_bound: float = float("nan")
+    certified_partition: np.ndarray | None = field(default=None, repr=False)
+    iterations: int | None = None
+
+    @property
+    def certified_gap(self):
+        """``(value - lower_bound) / value``: the relative distance to the optimum that
+        is proved (up to the primal residuals of ``Z``)."""
+        return self.kkt.get("certified_gap", float("inf"))
 
     @property
     def max_residual(self):
@@ -152,15 +173,16 @@ class SDPResult:
     @property
     def verified(self):
         """The a-posteriori optimality check passes: every primal residual and
-        every entry of ``kkt`` is at most ``residual_tol``."""
-        return max(self.max_residual, max(self.kkt.values())) <= self.residual_tol
+        every entry of ``kkt`` (including the certified gap) is at most ``residual_tol``."""
+        ok = self.status in ("optimal", "optimal_inaccurate")
+        return ok and max(self.max_residual, max(self.kkt.values())) <= self.residual_tol
 
 
 def _choose_solver(solver, solver_options, n_points):
     if solver is None:
         solver = "CLARABEL" if n_points <= CLARABEL_MAX_N else "SCS"
     if not isinstance(solver, str) or solver.upper() not in _SOLVERS:
-        raise ValueError(f"solver must be None, 'CLARABEL' or 'SCS'; got {solver!r}.")
+        raise ValueError(f"solver must be None, 'CLARABEL', 'SCS' or 'kmbook'; got {solver!r}.")
     solver = solver.upper()
     if solver_options is None:
         options = dict(SCS_DEFAULT_OPTIONS) if solver == "SCS" else {}
@@ -172,8 +194,6 @@ def _choose_solver(solver, solver_options, n_points):
 
 
 def _solve(X, k, relaxation, solver, solver_options, residual_tol):
-    import cvxpy as cp  # imported lazily: cvxpy is slow to import
-
     D = distance_matrix(X)
     n_points = D.shape[0]
     solver, options = _choose_solver(solver, solver_options, n_points)
@@ -183,6 +203,12 @@ def _solve(X, k, relaxation, solver, solver_options, residual_tol):
     scale = float(D.sum()) / max(n_points * (n_points - 1), 1)
     if scale <= 0:
         raise ValueError("X must contain at least two distinct points; all points coincide.")
+    if solver == "KMBOOK":
+        from .sdp_native import result as native_result
+
+        return native_result(X, D, scale, k, relaxation, options, residual_tol)
+    import cvxpy as cp  # imported lazily: cvxpy is slow to import
+
     Ds = D / scale
 
     Z = cp.Variable((n_points, n_points), symmetric=True)
@@ -216,10 +242,16 @@ def _solve(X, k, relaxation, solver, solver_options, residual_tol):
     key = "trace" if relaxation == "peng_wei" else "diagonal"
     duals_s = {"psd": psd.dual_value, "nonnegative": nonneg.dual_value, "row_sums": rows.dual_value, key: last.dual_value}
     kkt = _kkt(Ds, Zv, k, duals_s, key)
+    duals = {name: _scaled(v, scale) for name, v in duals_s.items()}
+    from .sdp_native import certify_solution
+
+    value = float(np.sum(D * Zv)) / 2
+    lower, gap, partition = certify_solution(X, D, Zv, duals, k, relaxation, value)
+    kkt["certified_gap"] = gap
     result = SDPResult(
-        Z=Zv, value=float(np.sum(D * Zv)) / 2, status=status, solve_time=elapsed, solver=solver,
-        relaxation=relaxation, k=k, residuals=residuals, kkt=kkt,
-        duals={name: _scaled(v, scale) for name, v in duals_s.items()}, residual_tol=residual_tol,
+        Z=Zv, value=value, status=status, solve_time=elapsed, solver=solver,
+        relaxation=relaxation, k=k, residuals=residuals, kkt=kkt, duals=duals, residual_tol=residual_tol,
+        lower_bound=lower, certified_partition=partition,
     )
     if not result.verified:
         checks = {**residuals, **kkt}

@@ -1,0 +1,183 @@
+"""Tests of the native SDP solver (kmbook.sdp_native) and of the certified lower bound
+(kmbook.sdp_bound) that every SDPResult carries.
+
+Oracles: Clarabel through cvxpy at tight tolerances, brute-force enumeration of every
+partition (the k-means optimum bounds the relaxations from above), the paper's explicit dual
+certificates (an exact dual point, so the bound must reproduce the optimum), and random
+non-negative dual matrices (any of them must give a valid bound).
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from kmbook import sdp
+from kmbook.exceptions import ConvergenceWarning
+from kmbook.geometries import section5_data
+from kmbook.proximity import dual_certificate, scale_separation, threshold_scale
+from kmbook.sdp_bound import dual_function, lower_bound
+
+TIGHT = {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10, "max_iter": 500}
+RELAXATIONS = ["peng_wei", "amini_levina"]
+
+
+def _overlapping(seed, n=6, k=3, sep=1.2):
+    rng = np.random.default_rng(seed)
+    C = sep * np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3) / 2]])[:k]
+    return np.vstack([c + rng.normal(size=(n, 2)) for c in C])
+
+
+def _reference(X, k, relaxation):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return getattr(sdp, relaxation)(X, k, "CLARABEL", solver_options=TIGHT)
+
+
+# --- agreement with an interior-point reference on fractional optima ------------------------
+
+@pytest.mark.parametrize("relaxation", RELAXATIONS)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_agrees_with_clarabel_on_fractional_optima(relaxation, seed):
+    X = _overlapping(seed)
+    ref = _reference(X, 3, relaxation)
+    # the optimum is fractional: Z is far from the membership matrix of any rounding of it
+    assert sdp.exactness_error(ref.Z, sdp.round_solution(ref.Z, 3)) > 1e-2
+    res = getattr(sdp, relaxation)(X, 3, "kmbook")
+    assert res.solver == "KMBOOK" and res.status == "optimal" and res.verified
+    assert res.value == pytest.approx(ref.value, rel=1e-5)
+    assert res.lower_bound <= ref.value * (1 + 1e-9)
+    assert res.certified_gap <= 1e-4 and res.max_residual <= 1e-5
+    assert res.certified_partition is None
+    assert np.abs(res.Z - ref.Z).max() <= 1e-3
+    assert res.iterations > 0
+
+
+@pytest.mark.parametrize("relaxation", RELAXATIONS)
+def test_exact_instance_returns_the_partition_with_its_certificate(relaxation):
+    X, lab = section5_data("line", 3, 6.0, n=6)
+    res = getattr(sdp, relaxation)(X, 3, "kmbook")
+    assert res.verified and sdp.is_exact(res.Z, lab, 1e-5)
+    cost = 0.5 * float(np.sum(sdp.distance_matrix(X) * sdp.membership_matrix(lab)))
+    assert res.lower_bound <= cost <= res.lower_bound * (1 + 1e-5)
+    assert res.certified_partition is not None
+    assert np.array_equal(sdp.membership_matrix(res.certified_partition), sdp.membership_matrix(lab))
+
+
+def test_every_solver_reports_a_lower_bound():
+    X = _overlapping(3)
+    for solver in ("CLARABEL", "SCS", "kmbook"):
+        for relaxation in RELAXATIONS:
+            res = getattr(sdp, relaxation)(X, 3, solver)
+            assert np.isfinite(res.lower_bound) and 0 < res.lower_bound <= res.value * (1 + 1e-5)
+            assert res.kkt["certified_gap"] == res.certified_gap <= 1e-4
+
+
+# --- soundness of the lower bound ------------------------------------------------------------
+
+def test_lower_bound_never_exceeds_the_optimum_on_random_instances():
+    rng = np.random.default_rng(7)
+    for trial in range(40):
+        k = int(rng.integers(2, 4))
+        n = int(rng.integers(2, 5))
+        relaxation = RELAXATIONS[trial % 2]
+        d = int(rng.integers(1, 4))
+        X = np.vstack([rng.normal(size=d) * rng.uniform(0.5, 4) + rng.normal(size=(n, d)) * rng.uniform(0.2, 1.5)
+                       for _ in range(k)])
+        X += rng.normal(size=d) * 10 ** rng.uniform(0, 4)  # far from the origin: rounding in D matters
+        ref = _reference(X, k, relaxation)
+        res = getattr(sdp, relaxation)(X, k, "kmbook", solver_options={"max_iter": 20_000})
+        # the optimum is at least the reference's lower bound and at most its value (+ its residual)
+        top = ref.value * (1 + 1e-7)
+        assert res.lower_bound <= top and ref.lower_bound <= top
+        assert res.lower_bound >= ref.value * (1 - 1e-4)  # and the bound is tight
+
+
+def test_any_nonnegative_dual_gives_a_valid_bound():
+    """The bound is the dual function: valid for every B >= 0, however bad."""
+    rng = np.random.default_rng(8)
+    for _ in range(30):
+        k = int(rng.integers(2, 4))
+        X = rng.normal(size=(3 * k, 2)) * rng.uniform(0.1, 10)
+        D = sdp.distance_matrix(X)
+        best = sdp.best_partition(X, k).cost  # k-means optimum >= Peng–Wei optimum
+        B = rng.exponential(size=D.shape) * rng.uniform(0, 2) * D.mean()
+        B = (B + B.T) / 2
+        assert lower_bound(D, B, k, "peng_wei", n_features=2) <= best
+        assert lower_bound(D, B - 5 * D.mean() * np.eye(len(X)), k, "peng_wei") <= best  # negative parts ignored
+        if len(X) % k == 0:
+            Bd = B + np.diag(rng.normal(size=len(X)) * D.mean())  # Amini–Levina: a free diagonal
+            assert lower_bound(D, Bd, k, "amini_levina", n_features=2) <= sdp.best_partition(X, k, balanced=True).cost
+
+
+@pytest.mark.parametrize("relaxation", RELAXATIONS)
+def test_bound_at_an_exact_dual_certificate_reproduces_the_optimum(relaxation):
+    """Fed the paper's explicit dual certificate, the bound equals the partition's cost
+    (to rounding) and never exceeds it."""
+    for layout, K in (("line", 3), ("hive", 5), ("circle", 4)):
+        X, lab = section5_data(layout, K, 7.0, n=6)
+        cert = dual_certificate(X, lab, relaxation)
+        assert cert.verified
+        B = cert.B.copy()
+        if relaxation == "amini_levina":
+            B -= np.diag(cert.zeta[lab])  # D - B = Lambda - (alpha 1^T + 1 alpha^T) / 2
+        D = sdp.distance_matrix(X)
+        cost = cert.primal_value
+        lb = lower_bound(D, B, K, relaxation, n_features=2)
+        assert cost * (1 - 1e-9) <= lb <= cost
+        assert dual_function(D, B, K, relaxation, rigorous=False) / 2 == pytest.approx(cost, rel=1e-11)
+
+
+# --- verdicts near the exactness threshold --------------------------------------------------
+
+@pytest.mark.parametrize("relaxation", RELAXATIONS)
+def test_same_exactness_verdicts_as_cvxpy_across_the_threshold(relaxation):
+    verdicts = []
+    for sep in (1.8, 2.0, 2.2, 2.4, 2.6, 2.8, 3.2):
+        X, lab = section5_data("line", 3, sep, n=6)
+        ref = _reference(X, 3, relaxation)
+        res = getattr(sdp, relaxation)(X, 3, "kmbook")
+        assert res.verified
+        verdicts.append(sdp.is_exact(ref.Z, lab))
+        assert sdp.is_exact(res.Z, lab) == verdicts[-1], sep
+    assert any(verdicts) and not all(verdicts)  # the grid straddles the threshold
+
+
+# --- failures are loud ------------------------------------------------------------------------
+
+def test_non_convergence_warns_and_is_not_verified():
+    X = _overlapping(4)
+    with pytest.warns(ConvergenceWarning, match="stopped"):
+        res = sdp.peng_wei(X, 3, "kmbook", solver_options={"max_iter": 5})
+    assert res.status == "max_iter_reached" and not res.verified
+    assert res.lower_bound <= _reference(X, 3, "peng_wei").value  # still a valid bound
+    with pytest.warns(ConvergenceWarning, match="max_time_reached"):
+        res = sdp.amini_levina(X, 3, "kmbook", solver_options={"max_time": 0.0, "check_every": 1})
+    assert not res.verified
+
+
+def test_invalid_inputs_raise_the_same_errors():
+    X = np.arange(12.0).reshape(6, 2)
+    with pytest.raises(ValueError, match="k=4 must divide the number of points N=6"):
+        sdp.amini_levina(X, 4, "kmbook")
+    with pytest.raises(ValueError, match="must be <= the number of points"):
+        sdp.peng_wei(X, 7, "kmbook")
+    with pytest.raises(ValueError, match="2-D"):
+        sdp.peng_wei(np.arange(6.0), 2, "kmbook")
+    with pytest.raises(ValueError, match="coincide"):
+        sdp.peng_wei(np.ones((4, 2)), 2, "kmbook")
+    with pytest.raises(TypeError, match="unknown"):
+        sdp.peng_wei(X, 2, "kmbook", solver_options={"eps_abs": 1e-6})
+    with pytest.raises(ValueError, match="'kmbook'"):
+        sdp.peng_wei(X, 2, "mosek")
+
+
+def test_trivial_cluster_counts():
+    X = _overlapping(5)
+    N = X.shape[0]
+    one = sdp.peng_wei(X, 1, "kmbook")
+    assert np.allclose(one.Z, 1 / N) and one.verified
+    assert one.value == pytest.approx(float(((X - X.mean(0)) ** 2).sum()))
+    assert one.lower_bound == pytest.approx(one.value, rel=1e-12)
+    every = sdp.amini_levina(X, N, "kmbook")
+    assert np.array_equal(every.Z, np.eye(N)) and every.value == 0 and every.verified
