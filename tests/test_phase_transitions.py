@@ -91,6 +91,7 @@ def test_stored_sweep_reproduces(name):
     row = min(stored["rows"], key=lambda r: (r["K"] * r["n"], r["n_solves"]))
     task = {k: row[k] for k in ("layout", "K", "n", "d", "distribution", "tol", "solver",
                                 "exact_tol", "check_certificate", "seed")}
+    task["search"] = row.get("search", "bisect")
     again = pt.instance_threshold(task)
     assert again["proximity"] == pytest.approx(row["proximity"], rel=1e-9)
     assert again["sharp_certificate"] == pytest.approx(row["sharp_certificate"], rel=1e-9)
