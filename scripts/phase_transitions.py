@@ -14,7 +14,8 @@ in scripts/results/.
   python scripts/phase_transitions.py --protocol random --layouts line --K 2 --d 2 3 4 6 8 10 \
       --n 20 --instances 10 --workers 2 --out scripts/results/section5_dimension.json
 
-``--protocol deterministic`` (default, kmbook.recovery.section5_thresholds): for every layout, number of clusters K and dimension d: the smallest minimum separation at
+``--protocol deterministic`` (default, kmbook.recovery.section5_thresholds): for every layout,
+number of clusters K and dimension d: the smallest minimum separation at
 which Peng–Wei returns the planted clusters (bisection), the separation at which the proximity
 condition (1.1) starts to hold (exact) and the threshold of the sharp dual certificate — the
 computation of book/convex/phase_transitions, for more clusters, more points, random points on
