@@ -29,7 +29,8 @@ before it (foundations <- paper modules <- reports and plotting):
   relaxations), :mod:`kmbook.certificates` (dual certificates),
   :mod:`kmbook.proximity` (proximity conditions), :mod:`kmbook.necessary` and
   :mod:`kmbook.necessary_trials` (Theorems 3.3 and 3.6), :mod:`kmbook.geometries`,
-  :mod:`kmbook.recovery` (Section 5), :mod:`kmbook.random_models` (Section 4);
+  :mod:`kmbook.recovery` (Section 5), :mod:`kmbook.random_models` (Section 4),
+  :mod:`kmbook.phase_transitions` (Section 5's random protocol);
 * reports — :mod:`kmbook.report` (tables, log-log fits), :mod:`kmbook.claims`
   (executable claims and their uncertainty),
   :mod:`kmbook.plotting` (figures), :mod:`kmbook.cli` (the sweep scripts'
@@ -111,6 +112,9 @@ _HOMES = {
     "recovery": ("RecoveryThreshold", "recovery_threshold", "recovery_grid", "section5_thresholds",),
     "random_models": ("uniform_ball_sample", "gaussian_sample", "ball_limits", "expected_max_normal",
         "gaussian_pair_prediction", "ThresholdSample", "threshold_separations",),
+    "phase_transitions": ("DISTRIBUTIONS", "ball_points", "ball_model_data", "instance_threshold", "section5_sweep",
+        "necessary_thresholds", "threshold_summary", "success_curve", "format_threshold_summary", "THRESHOLD_LABELS",
+        "load_results", "RESULTS_DIR",),
     "report": ("fit_loglog", "format_table",),
     "claims": ("Claim", "ClaimFailed", "Claims", "ClaimsTable", "Comparison", "Estimate", "Proportion",
         "bootstrap_slope", "compare", "glue", "mean_interval", "proportion", "slope", "wilson_interval",),
@@ -118,7 +122,7 @@ _HOMES = {
     "plotting": ("PALETTE", "use_style", "color", "plot_voronoi", "plot_points", "plot_trajectory",
         "plot_line_model", "plot_cost_contours", "plot_kind_map", "plot_association", "plot_figure1",
         "plot_curves", "plot_error_scaling", "plot_partition_matrix", "plot_proximity", "plot_recovery_region",
-        "plot_threshold_curves", "plot_loglog_gap",),
+        "plot_threshold_curves", "plot_threshold_summary", "plot_loglog_gap",),
 }
 
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}

@@ -12,7 +12,13 @@ importable from ``kmbook.plotting``.
 
 from ..voronoi import voronoi_cells as voronoi_cells
 from ._style import PALETTE, color, use_style
-from .convex import plot_partition_matrix, plot_proximity, plot_recovery_region, plot_threshold_curves
+from .convex import (
+    plot_partition_matrix,
+    plot_proximity,
+    plot_recovery_region,
+    plot_threshold_curves,
+    plot_threshold_summary,
+)
 from .landscape import (
     plot_association,
     plot_cost_contours,
@@ -43,5 +49,6 @@ __all__ = [
     "plot_proximity",
     "plot_recovery_region",
     "plot_threshold_curves",
+    "plot_threshold_summary",
     "plot_loglog_gap",
 ]

@@ -11,9 +11,13 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from .._validation import as_labels, as_points, as_real_array
+from ..phase_transitions import THRESHOLD_LABELS
 from ._style import PALETTE, color, get_ax
 
-__all__ = ["plot_partition_matrix", "plot_proximity", "plot_recovery_region", "plot_threshold_curves"]
+__all__ = [
+    "plot_partition_matrix", "plot_proximity", "plot_recovery_region", "plot_threshold_curves",
+    "plot_threshold_summary",
+]
 
 
 def plot_partition_matrix(Z, ax=None, *, title=None, vmax=None):
@@ -233,4 +237,36 @@ def plot_threshold_curves(x, curves, ax=None, *, xlabel=None, ylabel="minimum se
     ax.set_xlabel(xlabel or "")
     ax.set_ylabel(ylabel or "")
     ax.legend(fontsize=8)
+    return fig, ax
+
+
+def plot_threshold_summary(summary, x, ax=None, *, rows=None, xlabel=None):
+    """Mean thresholds against `x` with 95 % error bars; optionally every instance as a dot.
+
+    Paper: Paper 3, Section 5, Figures 4 and 5.
+    Chapter: book/convex/phase_transitions.
+
+    Parameters
+    ----------
+    summary : list of dict
+        Output of :func:`kmbook.phase_transitions.threshold_summary` grouped by `x`.
+    x : str
+        The grouping key ("K" or "d").
+    ax : matplotlib Axes, optional
+    rows : list of dict, optional
+        The instances; their Peng–Wei thresholds are drawn as small dots.
+    xlabel : str, optional
+    """
+    fig, ax = get_ax(ax)
+    xs = np.array([s[x] for s in summary], dtype=float)
+    if rows is not None:
+        jitter = np.linspace(-0.12, 0.12, 7)
+        for i, r in enumerate(rows):
+            ax.plot(r[x] + jitter[i % 7], r["peng_wei"], ".", ms=3, color=color(0), alpha=0.35)
+    for i, f in enumerate(f for f in THRESHOLD_LABELS if f in summary[0]):
+        m = np.array([s[f].value for s in summary])
+        err = np.array([[s[f].value - s[f].lo for s in summary], [s[f].hi - s[f].value for s in summary]])
+        ax.errorbar(xs, m, yerr=err, marker="os^v"[i], ms=4, capsize=3, color=color(i), label=THRESHOLD_LABELS[f])
+    ax.set_xlabel(xlabel or x)
+    ax.set_ylabel("minimum separation")
     return fig, ax
