@@ -28,7 +28,7 @@ def test_instance_keeps_its_points_when_the_separation_changes():
     assert np.array_equal(lab, lab2) and lab.tolist() == np.repeat(np.arange(4), 6).tolist()
     from kmbook.geometries import centers
 
-    shift = centers("hive", 4, 5.0, 3) - centers("hive", 4, 3.0, 3)
+    shift = centers("hive", 4, 5.0, d=3) - centers("hive", 4, 3.0, d=3)
     assert np.allclose(X2 - X1, shift[lab])
 
 
