@@ -336,7 +336,9 @@ def facets_2d(model, centers):
     -------
     list of dict
         One per adjacent pair: ``i``, ``j``, ``d``, ``normal`` (unit vector from
-        ``beta_i`` to ``beta_j``), ``rho`` (array over components).
+        ``beta_i`` to ``beta_j``), ``rho`` (array over components), ``lo``,
+        ``hi`` (the facet is ``m + u tau`` for ``lo <= u <= hi``, ``m`` the
+        midpoint, ``tau`` the normal turned by +90 degrees).
 
     Examples
     --------
@@ -390,5 +392,5 @@ def facets_2d(model, centers):
                     half = math.sqrt(max(r * r - delta**2, 0.0))
                     length = max(0.0, min(hi, us + half) - max(lo, us - half))
                     rho[s] = length / (math.pi * r * r)
-            out.append(dict(i=i, j=j, d=dist / 2, normal=n, rho=rho))
+            out.append(dict(i=i, j=j, d=dist / 2, normal=n, rho=rho, lo=lo, hi=hi))
     return out

@@ -32,7 +32,7 @@ from . import _population_nd as _pn
 from ._validation import check_positive, check_qmc
 from .models import model_centers
 
-__all__ = ["segment", "centres_given_boundary", "example2_minimum", "example2_range_end",
+__all__ = ["segment", "on_axis_cost", "centres_given_boundary", "example2_minimum", "example2_range_end",
            "example2_hessian", "finite_difference_hessian", "example2_proof_quantities"]
 
 
@@ -327,3 +327,60 @@ def example2_proof_quantities(r):
     return dict(d=d, rho=rho, D=D, ineq18=d * rho, ineq19=D * D * rho / d, bound=1.5,
                 translation=(1 - 2 / 3 * d * rho, vt @ H @ vt / 2),
                 rotation=(1 - 2 / 3 * D * D / d * rho, vr @ H @ vr / 2))
+
+
+def on_axis_cost(a, b, r):
+    """Exact ``G`` of Example 2's model for two centres ``(a, 0)``, ``(b, 0)`` on the axis.
+
+    The third centre is far away and owns no mass. With both centres on the
+    x-axis the Voronoi boundary is the vertical line ``x = (a + b)/2``, and on a
+    vertical chord of half-length ``h`` the mean of ``y^2`` is ``h^2/3``; so
+    ``G`` is a one-dimensional integral over each disk, computed by adaptive
+    quadrature in the angle ``x = c + r sin(theta)`` (smooth integrand, split
+    at the boundary). An independent check of the horizontal block of
+    :func:`example2_hessian`, by finite differences.
+
+    Paper: Paper 1, appendix, Example 2.
+    Chapter: book/landscape/two_fit_three.
+
+    Parameters
+    ----------
+    a, b : float
+        Horizontal positions of the two centres, ``a < b``.
+    r : float
+        Radius of the three disks at ``(-1, 0), (0, 0), (1, 0)``.
+
+    Returns
+    -------
+    float
+        ``G``.
+
+    Examples
+    --------
+    At ``r = 1/4`` the middle and right disks belong to ``(1/2, 0)``:
+    ``G = (3 r^2/2 + 1/4 + 1/4) / 3``.
+
+    >>> round(on_axis_cost(-1.0, 0.5, 0.25), 10)
+    0.1979166667
+    """
+    from scipy.integrate import quad
+
+    r = _r(r)
+    if not a < b:
+        raise ValueError(f"on_axis_cost needs a < b; got a = {a}, b = {b}.")
+    m = (a + b) / 2
+
+    def integrand(theta, c):
+        x = c + r * math.sin(theta)
+        h = r * math.cos(theta)
+        beta = a if x < m else b
+        return 2 * h * ((x - beta) ** 2 + h * h / 3) * h
+
+    total = 0.0
+    for c in (-1.0, 0.0, 1.0):
+        cuts = [-math.pi / 2, math.pi / 2]
+        if c - r < m < c + r:
+            cuts.insert(1, math.asin((m - c) / r))
+        for lo, hi in zip(cuts[:-1], cuts[1:]):
+            total += quad(integrand, lo, hi, args=(c,), epsabs=1e-15, epsrel=1e-13)[0]
+    return total / (3 * math.pi * r * r)

@@ -42,6 +42,9 @@ def test_theorem4_bounds_hold_at_proposition2_for_a_range_of_lambda():
 def test_theorem4_report_detects_a_violated_bound():
     # not a local minimum: beta_1 = -2.5 sits 0.5 from the only ball it owns, while Part 2(b)
     # at lambda = 0.01 allows k* r/(1 - q) + ... + (k + 2k*) k lambda r Delta_max/(1 - q) = 0.41
+    # (beta_1 is not the centre of mass of its cell, so this catches a Lemma 2 violation only;
+    # at a 1-D Lloyd fixed point every bound of Theorem 4 is empty or met trivially, see
+    # book/landscape/bounds)
     model = BallMixture([[-2.0], [0.0], [2.0]], radius=0.1)
     rows = theorem4_report(model, np.array([[-2.5], [1.0], [5.0]]), lam=0.01)
     bad = [row for row in rows if not row["holds"]]

@@ -55,3 +55,17 @@ def test_hessian_matches_finite_differences_of_the_qmc_gradient():
 
 def test_hessian_at_one_quarter_is_twice_the_masses():
     np.testing.assert_allclose(np.diag(example2_hessian(0.25)), [2 / 3, 2 / 3, 4 / 3, 4 / 3], atol=1e-12)
+
+
+def test_on_axis_cost_matches_hessian_block_and_closed_form():
+    from kmbook.planar_example import on_axis_cost
+
+    # r = 1/4: every disk whole in one cell, G = (3 r^2/2 + 1/4 + 1/4) / 3
+    assert on_axis_cost(-1.0, 0.5, 0.25) == pytest.approx((3 / 32 + 0.5) / 3, abs=1e-14)
+    r = 0.28
+    _, C = example2_minimum(r)
+    a, b, h = C[0, 0], C[1, 0], 1e-3
+    haa = (on_axis_cost(a + h, b, r) - 2 * on_axis_cost(a, b, r) + on_axis_cost(a - h, b, r)) / h**2
+    assert haa == pytest.approx(example2_hessian(r)[0, 0], abs=1e-5)
+    with pytest.raises(ValueError, match="a < b"):
+        on_axis_cost(0.5, -1.0, r)
