@@ -15,7 +15,8 @@ before it (foundations <- paper modules <- reports and plotting):
   :mod:`kmbook.tasks` (typed census tasks), :mod:`kmbook.census` (census sweeps),
   :mod:`kmbook.examples` (the paper's named configurations),
   :mod:`kmbook.planar_example` (Example 2 in the plane), :mod:`kmbook.bounds`
-  (Theorem 4, inequalities (17)-(19), decomposition (10)),
+  (Theorem 4, inequalities (17)-(19), decomposition (10)), :mod:`kmbook.bounds_planar`
+  (inequality (19) in the plane),
   :mod:`kmbook.likelihood` (Section II-B), :mod:`kmbook.theorem_conditions`
   (the theorems' hypotheses and constants as numbers), :mod:`kmbook.census_counts`
   and :mod:`kmbook.stored_sweeps` (the stored census and algorithms sweeps);
@@ -76,9 +77,10 @@ _HOMES = {
         "run_census", "summarize",),
     "examples": ("PaperExample", "proposition2", "example1", "example2", "figure1",),
     "planar_example": ("segment", "centres_given_boundary", "example2_minimum", "example2_range_end",
-        "example2_hessian", "finite_difference_hessian", "example2_proof_quantities",),
+        "example2_hessian", "finite_difference_hessian", "example2_proof_quantities", "on_axis_cost",),
     "bounds": ("Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
         "global_minimum_1d", "facets_2d",),
+    "bounds_planar": ("inequality19_planar",),
     "likelihood": ("likelihood_gap", "likelihood_gap_leading_term",),
     "theorem_conditions": ("phi", "smallest_t_theorem2", "theorem2_requirements", "theorem2_holds",
         "theorem2_smallest_eta_min", "theorem3_requirements", "theorem3_holds", "theorem3_bounds",
