@@ -76,3 +76,18 @@ def condition_rhs(condition, sizes, norms_sq):
             f"the Amini–Levina condition needs balanced clusters (all of the same size); got sizes {sizes.tolist()}."
         )
     return 0.5 * np.sqrt((K / n) * (norms_sq[:, None] + norms_sq[None, :]))
+
+
+class PairSlack:
+    """Read access shared by the per-pair condition results (``slack[a, b]``; NaN on the diagonal)."""
+
+    @property
+    def min_slack(self):
+        """Smallest slack over the ordered pairs (negative: the condition fails for that pair)."""
+        return float(np.nanmin(self.slack))
+
+    @property
+    def worst_pair(self):
+        """The ordered pair ``(a, b)`` with the smallest slack."""
+        a, b = np.unravel_index(np.nanargmin(self.slack), self.slack.shape)
+        return int(a), int(b)

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.linalg import helmert
 
-from ._validation import as_labels, as_points
+from ._cluster_geometry import PairSlack, geometry, prepare
 
 __all__ = [
     "NecessaryResult",
@@ -56,7 +56,7 @@ MARGIN_ULPS = 1e3
 
 
 @dataclass(frozen=True)
-class NecessaryResult:
+class NecessaryResult(PairSlack):
     """A necessary condition for exactness, pair by pair.
 
     Arrays indexed ``[a, b]`` have a NaN diagonal; clusters are numbered
@@ -98,17 +98,6 @@ class NecessaryResult:
     cluster_ids: np.ndarray = field(repr=False)
 
     @property
-    def min_slack(self):
-        """Smallest slack over the pairs (negative = violated)."""
-        return float(np.nanmin(self.slack))
-
-    @property
-    def worst_pair(self):
-        """The pair ``(a, b)`` with the smallest slack."""
-        a, b = np.unravel_index(np.nanargmin(self.slack), self.slack.shape)
-        return int(a), int(b)
-
-    @property
     def violated_pairs(self):
         """List of pairs ``(a, b)`` whose slack is below ``-tolerance``."""
         bad = np.argwhere(self.slack < -self.tolerance)
@@ -116,23 +105,16 @@ class NecessaryResult:
 
 
 def _setup(X, labels, relaxation):
-    X = as_points(X, "X")
-    lab = as_labels(labels, "labels", n_samples=X.shape[0])
-    ids, inv, sizes = np.unique(lab, return_inverse=True, return_counts=True)
-    if ids.size < 2:
-        raise ValueError(f"labels must define at least two clusters; got {ids.size}.")
+    X, inv, ids, sizes = prepare(X, labels)
     if relaxation == "amini_levina" and np.any(sizes != sizes[0]):
         raise ValueError(
             "the Amini–Levina condition needs balanced clusters (all of the same size); "
             f"got sizes {sizes.tolist()}. Use pw_necessary for unbalanced partitions."
         )
     K = ids.size
-    C = np.array([X[inv == a].mean(axis=0) for a in range(K)])
-    Xc = X - C[inv]
+    C, Xc, _, norms_sq, dist, _ = geometry(X, inv, K)
     blocks = [Xc[inv == a] for a in range(K)]
-    norms_sq = np.array([np.linalg.norm(B, 2) ** 2 for B in blocks])
     diff = C[:, None, :] - C[None, :, :]
-    dist = np.linalg.norm(diff, axis=2)
     radius = float(np.max(np.linalg.norm(X - X.mean(axis=0), axis=1)))
     return X, inv, ids, sizes, C, blocks, norms_sq, diff, dist, radius
 

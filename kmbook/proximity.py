@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._cluster_geometry import condition_rhs, geometry, prepare, projections
+from ._cluster_geometry import PairSlack, condition_rhs, geometry, prepare, projections
 from ._float import MARGIN_ULPS, strictly_greater
 from ._validation import RELAXATIONS, as_labels, as_points, check_choice, check_positive
 from .certificates import DualCertificate as DualCertificate
@@ -50,7 +50,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class ProximityResult:
+class ProximityResult(PairSlack):
     """Every quantity of a proximity condition, pair by pair.
 
     Arrays indexed ``[a, b]`` refer to the ordered pair "points of cluster a
@@ -104,16 +104,6 @@ class ProximityResult:
     spectral_norms_sq: np.ndarray = field(repr=False)
     cluster_ids: np.ndarray = field(repr=False)
 
-    @property
-    def min_slack(self):
-        """Smallest slack over all ordered pairs (> 0 iff the condition holds)."""
-        return float(np.nanmin(self.slack))
-
-    @property
-    def worst_pair(self):
-        """The ordered pair ``(a, b)`` with the smallest slack."""
-        a, b = np.unravel_index(np.nanargmin(self.slack), self.slack.shape)
-        return int(a), int(b)
 
 
 @dataclass(frozen=True)
