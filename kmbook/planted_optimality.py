@@ -22,6 +22,8 @@ import numpy as np
 from ._validation import as_points
 from .lloyd import lloyd
 
+__all__ = ["partition_cost", "merge_split_cost", "lloyd_best_cost"]
+
 
 def partition_cost(X, labels):
     """k-means cost of a partition: squared distances of points to their cluster means.

@@ -2,20 +2,17 @@
 
 from itertools import product
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from kmbook.geometries import far_cluster_data  # noqa: E402
-from kmbook.planted_optimality import (  # noqa: E402
+from kmbook.geometries import far_cluster_data
+from kmbook.planted_optimality import (
     lloyd_best_cost,
     merge_split_cost,
     partition_cost,
 )
-from kmbook.plotting import plot_recovery_region  # noqa: E402
+from kmbook.plotting import plot_recovery_region
 
 
 def brute_cost(X, k):
