@@ -11,8 +11,9 @@ the relaxation, strong duality gives ``Q = D + diag(z) + (alpha 1^T + 1
 alpha^T)/2 = Lambda + B`` with ``Lambda`` PSD, ``B >= 0``, ``B`` zero on the
 diagonal blocks and ``Lambda 1_a = 0``. Two consequences:
 
-* rows of ``B_ab`` sum to ``n_b (2 d_ab p_ab(i) - z_i + (Z_a - Z_b) / (2 n))``
-  (Amini–Levina, ``Z_a`` the sum of ``z`` over cluster ``a``) or
+* rows of ``B_ab`` sum to ``2 n d_ab p_ab(i) - z_i + (Z_a - Z_b) / (2 n)``
+  (Amini–Levina, ``n`` points per cluster, ``Z_a`` the sum of ``z`` over
+  cluster ``a``) or
   ``n_b (2 d_ab p_ab(i) - (z / 2)(1/n_a + 1/n_b))`` (Peng–Wei, scalar ``z``),
   and they are ``>= 0``;
 * on a vector ``u`` supported on cluster ``a`` with ``1^T u = 0``:

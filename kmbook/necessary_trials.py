@@ -23,7 +23,8 @@ from ._validation import as_generator, check_int
 from .exceptions import ConvergenceWarning
 from .necessary import al_necessary, necessary_threshold_scale, pw_necessary
 
-__all__ = ["NecessaryTrials", "random_instance", "necessary_trials", "ConditionSweep", "condition_sweep"]
+__all__ = ["NecessaryTrials", "random_instance", "necessary_trials", "ConditionSweep", "condition_sweep",
+           "ThresholdRatios", "threshold_ratios"]
 
 
 @dataclass(frozen=True)
@@ -246,3 +247,93 @@ def condition_sweep(make_data, separations, reps, rng, *, relaxation="peng_wei",
             bad_suff += su and not ex
             bad_nec += ex and not ne
     return ConditionSweep(seps, reps, exact, sufficient, necessary, int(bad_suff), int(bad_nec), int(flagged))
+
+
+@dataclass(frozen=True)
+class ThresholdRatios:
+    """Outcome of :func:`threshold_ratios`: per-instance thresholds on the scaling family.
+
+    Attributes
+    ----------
+    relaxation : str
+    t_nec, t_suf : ndarray of shape (m,)
+        Separation scales at which the necessary condition starts to hold and
+        at which the sufficient condition (1.1) does.
+    ratio : ndarray of shape (m,)
+        ``t_exact / t_nec``: the exactness threshold found by bisection (upper
+        end of the final bracket) over the necessary threshold; ``nan`` where
+        the relaxation was already exact at ``0.99 t_nec``.
+    exact_below_nec : ndarray of bool, shape (m,)
+        The relaxation was exact at ``0.99 t_nec``, where the necessary
+        condition fails: a counterexample to the condition's soundness.
+    tol : float
+        Width of the final bracket, relative to ``t_nec``.
+    """
+
+    relaxation: str
+    t_nec: np.ndarray = field(repr=False)
+    t_suf: np.ndarray = field(repr=False)
+    ratio: np.ndarray = field(repr=False)
+    exact_below_nec: np.ndarray = field(repr=False)
+    tol: float
+
+
+def threshold_ratios(relaxation, n_instances, rng, *, balanced=True, tol=0.01, solver=None):
+    """How far above the necessary threshold each instance becomes exact.
+
+    Along the scaling family ``t -> X + (t - 1) c_{label}`` the necessary
+    condition holds exactly for ``t >= t_nec``, so "violated" means
+    ``t < t_nec``. The informative quantity is therefore ``t_exact / t_nec``,
+    with ``t_exact`` the scale from which the relaxation returns the planted
+    partition, found by bisection between ``0.99 t_nec`` and
+    ``1.01 t_suf`` (assuming exactness is monotone in ``t``, as
+    :func:`kmbook.recovery.recovery_threshold` does). Soundness means
+    ``t_nec <= t_exact`` on every instance; a ratio close to 1 means the
+    condition is nearly sharp.
+
+    Paper: Paper 3, Theorems 3.3 and 3.6 (reconstructed).
+    Chapter: book/convex/peng_wei, book/convex/amini_levina.
+
+    Parameters
+    ----------
+    relaxation : {"peng_wei", "amini_levina"}
+    n_instances : int
+    rng : numpy.random.Generator or int
+    balanced : bool, default=True
+        Equal cluster sizes (required for "amini_levina"); see :func:`random_instance`.
+    tol : float, default=0.01
+        Final bracket width, relative to ``t_nec``.
+    solver : str, optional
+
+    Returns
+    -------
+    ThresholdRatios
+    """
+    from .proximity import threshold_scale
+    from .recovery import recovery_threshold
+    from .sdp import amini_levina, is_exact, peng_wei
+
+    if relaxation not in ("peng_wei", "amini_levina"):
+        raise ValueError(f"relaxation must be 'peng_wei' or 'amini_levina'; got {relaxation!r}.")
+    if relaxation == "amini_levina" and not balanced:
+        raise ValueError("the Amini–Levina relaxation needs balanced=True.")
+    n_instances = check_int(n_instances, "n_instances", minimum=1)
+    solve = peng_wei if relaxation == "peng_wei" else amini_levina
+    t_nec, t_suf, ratio, below = [], [], [], []
+    for g in as_generator(rng).spawn(n_instances):
+        X, lab = random_instance(g, balanced=balanced)
+        tn = necessary_threshold_scale(X, lab, relaxation)
+        ts = threshold_scale(X, lab)
+        t_nec.append(tn)
+        t_suf.append(ts)
+        exact_lo = is_exact(solve(_scale(X, lab, 0.99 * tn), int(lab.max()) + 1, solver=solver).Z, lab)
+        below.append(bool(exact_lo))
+        if exact_lo:
+            ratio.append(np.nan)
+            continue
+        r = recovery_threshold(lambda s, X=X, lab=lab, tn=tn: (_scale(X, lab, s * tn), lab),
+                               0.99, 1.01 * max(ts, tn) / tn, relaxation=relaxation, tol=tol,
+                               solver=solver)
+        ratio.append(r.threshold)
+    return ThresholdRatios(relaxation, np.array(t_nec), np.array(t_suf), np.array(ratio),
+                           np.array(below), float(tol))

@@ -39,6 +39,8 @@ __all__ = [
     "gaussian_pair_prediction",
     "ThresholdSample",
     "threshold_separations",
+    "ball_concentration",
+    "expected_shortfall",
 ]
 
 
@@ -157,7 +159,7 @@ class ThresholdSample:
     necessary: np.ndarray = field(repr=False)
 
 
-def threshold_separations(sampler, reps, rng):
+def threshold_separations(sampler, reps, rng, *, necessary=True):
     """Thresholds of (1.1) and of the necessary condition, in units of separation.
 
     Each replicate draws ``X, labels = sampler(generator)``, then scales the
@@ -173,6 +175,8 @@ def threshold_separations(sampler, reps, rng):
         ``sampler(rng) -> (X, labels)``.
     reps : int
     rng : numpy.random.Generator or int
+    necessary : bool, default=True
+        Also compute the necessary threshold (its field is empty when False).
 
     Returns
     -------
@@ -186,5 +190,73 @@ def threshold_separations(sampler, reps, rng):
         D = np.linalg.norm(C[:, None] - C[None, :], axis=2)
         dmin = D[~np.eye(len(C), dtype=bool)].min()
         suf.append(threshold_scale(X, lab) * dmin)
-        nec.append(necessary_threshold_scale(X, lab) * dmin)
+        if necessary:
+            nec.append(necessary_threshold_scale(X, lab) * dmin)
     return ThresholdSample(np.array(suf), np.array(nec))
+
+
+def ball_concentration(n, d, reps, rng):
+    """The two large-n ingredients of the ball-model limit, measured separately.
+
+    For ``reps`` samples of ``n`` points uniform in the unit ball of ``R^d``
+    (centre 0), returns the *projection shortfall* ``1 - max_i <x_i, e_1>``
+    (fact 3: it tends to 0, like ``n^(-2/(d+1))`` for the uniform law) and the
+    *spectral ratio* ``||X_bar||^2 / (n ||Sigma||)`` with ``Sigma = I/(d+2)``
+    and ``X_bar`` the centred sample (fact 2: it tends to 1; its sample
+    version is biased upwards at finite ``n``).
+
+    Paper: Paper 3, Section 4 and Lemmas 8.2–8.4 (concentration used in the proofs).
+    Chapter: book/convex/random_models.
+
+    Parameters
+    ----------
+    n, d, reps : int
+    rng : numpy.random.Generator or int
+
+    Returns
+    -------
+    shortfall, spectral_ratio : ndarray of shape (reps,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s, r = ball_concentration(2000, 2, 5, np.random.default_rng(0))
+    >>> bool(np.all((s > 0) & (s < 0.05))), bool(np.all(np.abs(r - 1) < 0.2))
+    (True, True)
+    """
+    n, d = check_int(n, "n", minimum=2), check_int(d, "d", minimum=1)
+    reps = check_int(reps, "reps", minimum=1)
+    short, ratio = [], []
+    for g in as_generator(rng).spawn(reps):
+        G = g.normal(size=(n, d))
+        G /= np.linalg.norm(G, axis=1, keepdims=True)
+        X = G * (g.random(n) ** (1.0 / d))[:, None]
+        short.append(1.0 - X[:, 0].max())
+        Xc = X - X.mean(axis=0)
+        ratio.append(np.linalg.norm(Xc, 2) ** 2 / n * (d + 2))
+    return np.array(short), np.array(ratio)
+
+
+def expected_shortfall(n, d):
+    """Exact ``E[1 - max_i <x_i, e_1>]`` for ``n`` points uniform in the unit ball of ``R^d``.
+
+    The first coordinate ``t`` of a uniform point has ``t^2 ~ Beta(1/2, (d+1)/2)``,
+    so ``E[1 - max] = int_{-1}^{1} P(t < s)^n ds`` by quadrature. It decays
+    like ``n^(-2/(d+1))`` as ``n -> infinity``.
+
+    Paper: Paper 3, Section 4 (fact 3 of the chapter: extreme projections reach the boundary).
+    Chapter: book/convex/random_models.
+
+    Examples
+    --------
+    >>> round(expected_shortfall(1, 1), 6)   # one uniform point on [-1, 1]
+    1.0
+    """
+    n, d = check_int(n, "n", minimum=1), check_int(d, "d", minimum=1)
+    b = stats.beta(0.5, (d + 1) / 2)
+
+    def cdf(s):
+        tail = 0.5 * b.sf(s * s)
+        return 1 - tail if s >= 0 else tail
+
+    return float(integrate.quad(lambda s: cdf(s) ** n, -1, 1, limit=400, points=[0.9, 0.99])[0])

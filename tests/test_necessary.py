@@ -180,3 +180,13 @@ def test_necessary_threshold_below_exactness_threshold(relaxation):
             continue  # a solve of unestablished accuracy: draw another instance
         done += 1
         assert 0.99 * t_nec <= r.bracket[0] < r.bracket[1] <= 1.01 * t_suf
+
+
+def test_threshold_ratios_are_sound_and_bracketed():
+    from kmbook.necessary_trials import threshold_ratios
+
+    r = threshold_ratios("peng_wei", 3, np.random.default_rng(11), balanced=False, tol=0.02)
+    assert not r.exact_below_nec.any()
+    assert np.all(r.ratio >= 1.0) and np.all(r.ratio <= 1.01 * r.t_suf / r.t_nec + 0.02)
+    with pytest.raises(ValueError, match="balanced"):
+        threshold_ratios("amini_levina", 1, 0, balanced=False)

@@ -71,3 +71,21 @@ def test_condition_sweep_counts_match_direct_calls():
     assert r.sufficient_not_exact == 0 and r.exact_not_necessary == 0
     with pytest.raises(ValueError, match="relaxation"):
         condition_sweep(make, seps, 1, 0, relaxation="nope")
+
+
+def test_expected_shortfall_matches_monte_carlo_and_closed_form():
+    from kmbook.random_models import ball_concentration, expected_shortfall
+
+    # d = 1: uniform on [-1, 1], E[1 - max of n] = 2 / (n + 1)
+    assert expected_shortfall(4, 1) == pytest.approx(2 / 5, rel=1e-8)
+    short, ratio = ball_concentration(500, 3, 400, np.random.default_rng(5))
+    se = short.std(ddof=1) / np.sqrt(short.size)
+    assert abs(short.mean() - expected_shortfall(500, 3)) < 4 * se
+    assert np.all(ratio > 0.8) and abs(ratio.mean() - 1) < 0.1
+
+
+def test_threshold_separations_without_necessary():
+    from kmbook.random_models import gaussian_sample, threshold_separations
+
+    r = threshold_separations(lambda g: gaussian_sample(2, 20, 2, g), 3, 0, necessary=False)
+    assert r.sufficient.shape == (3,) and r.necessary.size == 0

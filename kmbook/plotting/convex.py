@@ -141,7 +141,8 @@ def plot_proximity(X, labels, result, ax=None, *, pairs=None, bands=True):
     return fig, ax
 
 
-def plot_recovery_region(x, y, pw_exact, al_exact, ax=None, *, conditions=None, xlabel=None, ylabel=None):
+def plot_recovery_region(x, y, pw_exact, al_exact, ax=None, *, conditions=None, xlabel=None, ylabel=None,
+                         hatched=None, hatch_label="planted partition not optimal"):
     """Where each relaxation recovers the ground truth on a grid of two parameters.
 
     Cells are coloured "neither", "Amini–Levina only" or "both" (Peng–Wei exact
@@ -160,6 +161,11 @@ def plot_recovery_region(x, y, pw_exact, al_exact, ax=None, *, conditions=None, 
     conditions : dict, optional
         ``{label: (xf, yf, holds)}`` with ``holds`` of shape (len(yf), len(xf)).
     xlabel, ylabel : str, optional
+    hatched : array-like of bool, shape (ny, nx), optional
+        Cells to hatch, e.g. where the planted partition is not the k-means
+        optimum (so no relaxation that solves k-means should return it).
+    hatch_label : str
+        Legend entry of the hatched cells.
 
     Returns
     -------
@@ -185,6 +191,13 @@ def plot_recovery_region(x, y, pw_exact, al_exact, ax=None, *, conditions=None, 
     ax.pcolormesh(xs, ys, code, cmap=cmap, vmin=-0.5, vmax=3.5, shading="nearest")
     handles = [Patch(color="#f0f0f0", label="neither exact"), Patch(color=PALETTE[4], label="Amini–Levina only"),
                Patch(color=PALETTE[0], label="both exact")]
+    if hatched is not None:
+        hat = as_real_array(hatched, "hatched") != 0
+        if hat.shape != pw.shape:
+            raise ValueError(f"hatched must have shape (len(y), len(x)) = {pw.shape}.")
+        ax.pcolor(_edges(xs), _edges(ys), np.ma.masked_where(~hat, np.ones(hat.shape)),
+                  hatch="///", alpha=0.0, shading="flat")
+        handles.append(Patch(facecolor="none", edgecolor="#444444", hatch="///", label=hatch_label))
     styles = [(PALETTE[5], "-"), (PALETTE[7], "--"), (PALETTE[3], ":")]
     for i, (name, (xf, yf, holds)) in enumerate((conditions or {}).items()):
         col, ls = styles[i % 3]
@@ -196,6 +209,15 @@ def plot_recovery_region(x, y, pw_exact, al_exact, ax=None, *, conditions=None, 
     ax.set_ylabel(ylabel or "")
     ax.grid(False)
     return fig, ax
+
+
+def _edges(c):
+    """Cell edges around sorted cell centres (midpoints; end cells mirrored)."""
+    c = np.asarray(c, float)
+    if c.size == 1:
+        return np.array([c[0] - 0.5, c[0] + 0.5])
+    mid = (c[1:] + c[:-1]) / 2
+    return np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
 
 
 def plot_threshold_curves(x, curves, ax=None, *, xlabel=None, ylabel="minimum separation", markers=True):

@@ -1,0 +1,79 @@
+"""Witnesses that the planted partition is (not) the k-means optimum; hatched recovery plots."""
+
+from itertools import product
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from kmbook.geometries import far_cluster_data
+from kmbook.planted_optimality import (
+    lloyd_best_cost,
+    merge_split_cost,
+    partition_cost,
+)
+from kmbook.plotting import plot_recovery_region
+
+
+def brute_cost(X, k):
+    best = np.inf
+    for lab in product(range(k), repeat=len(X)):
+        lab = np.array(lab)
+        if len(set(lab)) == k:
+            best = min(best, partition_cost(X, lab))
+    return best
+
+
+def test_partition_cost_matches_pairwise_formula():
+    rng = np.random.default_rng(0)
+    X, lab = rng.normal(size=(9, 2)), np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
+    pair = sum(((X[lab == a][:, None] - X[lab == a][None]) ** 2).sum() / (2 * (lab == a).sum())
+               for a in range(3))
+    assert partition_cost(X, lab) == pytest.approx(pair, rel=1e-12)
+
+
+def test_merge_split_matches_brute_force_over_its_family():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(8, 2))
+    lab = np.array([0, 0, 1, 1, 2, 2, 2, 2])
+    W = X[lab == 2]
+    best = min(partition_cost(W, np.array(s)) for s in product((0, 1), repeat=4) if len(set(s)) == 2)
+    merged = X[lab < 2]
+    expected = best + partition_cost(merged, np.zeros(4, int))
+    assert merge_split_cost(X, lab, (0, 1), 2) == pytest.approx(expected, rel=1e-12)
+
+
+def test_figure2_instances():
+    X, lab = far_cluster_data(4.0, 8.0, n=6, distance=60.0)  # the old Figure 2 case
+    assert merge_split_cost(X, lab, (0, 1), 2) < partition_cost(X, lab)
+    X, lab = far_cluster_data(4.4, 4.0, n=6, distance=60.0)  # the genuine one
+    assert partition_cost(X, lab) == pytest.approx(108.0)
+    assert merge_split_cost(X, lab, (0, 1), 2) > 120
+    assert lloyd_best_cost(X, 3, np.random.default_rng(0), restarts=30) == pytest.approx(108.0)
+
+
+def test_lloyd_best_cost_reaches_the_optimum_on_small_data():
+    rng = np.random.default_rng(2)
+    X = np.vstack([rng.normal(size=(3, 2)) + c for c in ([0, 0], [4, 0], [0, 5])])
+    opt = brute_cost(X, 3)
+    assert lloyd_best_cost(X, 3, np.random.default_rng(3), restarts=60) == pytest.approx(opt)
+
+
+def test_bad_input():
+    X, lab = far_cluster_data(4.4, 4.0, n=6)
+    with pytest.raises(ValueError, match="merge"):
+        merge_split_cost(X, lab, (0, 0), 2)
+    with pytest.raises(TypeError, match="rng"):
+        lloyd_best_cost(X, 3, 0)
+    with pytest.raises(ValueError, match="labels"):
+        partition_cost(X, lab[:-1])
+
+
+def test_recovery_region_hatches_cells():
+    fig, ax = plot_recovery_region([1, 2], [0, 1], [[0, 1], [0, 0]], [[1, 1], [0, 1]],
+                                   hatched=[[0, 0], [1, 0]])
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[-1] == "planted partition not optimal"
+    with pytest.raises(ValueError, match="hatched"):
+        plot_recovery_region([1, 2], [0, 1], [[0, 1], [0, 0]], [[1, 1], [0, 1]], hatched=[[1]])
+    plt.close(fig)
