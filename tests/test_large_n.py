@@ -85,5 +85,9 @@ def test_script_runs_and_resumes_from_its_checkpoint(tmp_path):
     mod.main(args)
     first = json.loads(out.read_text())
     assert len(first["runs"]) == 3 and first["references"]["dim032"]["certified"]
+    # the stored margin of (1.1) is what the script computes now
+    margin = first["references"]["dim032"]["certificate_margin"]
+    assert margin > 0
+    assert margin == pytest.approx(_stored()["references"]["dim032"]["certificate_margin"])
     mod.main(args)   # everything is in the checkpoint: nothing is re-run or duplicated
     assert json.loads(out.read_text())["runs"] == first["runs"]
