@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import quad
 
-from ._validation import check_positive
-from .models import BallMixture
+from ._validation import _as_real, as_centers, as_real_array, check_distinct, check_int, check_positive
+from .models import BallMixture, check_model
 
 __all__ = ["Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
            "global_minimum_1d", "facets_2d"]
@@ -199,6 +199,14 @@ def theorem4_report(model, centers, lam):
     return rows
 
 
+def _column(value, name):
+    """One-dimensional centres or directions, of shape (k,) or (k, 1), as a checked (k, 1) array."""
+    arr = as_real_array(value, name)
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    return as_centers(arr, name, n_features=1)
+
+
 def decomposition_1d(model, centers, direction, t):
     """The decomposition (10) ``H^v(t) = U^v(t) + W^v(t)`` in one dimension, term by term.
 
@@ -233,13 +241,18 @@ def decomposition_1d(model, centers, direction, t):
     """
     from .objective import population_cost
 
+    check_model(model)
     if model.d != 1:
-        raise ValueError("decomposition_1d needs a one-dimensional model.")
-    b = np.asarray(centers, dtype=float).reshape(-1)
-    v = np.asarray(direction, dtype=float).reshape(-1)
+        raise ValueError("decomposition_1d needs a one-dimensional model (model.d == 1).")
+    b = _column(centers, "centers").reshape(-1)
+    check_distinct(b[:, None], "centers must be pairwise distinct (beta's Voronoi sets are then well defined).")
+    v = _column(direction, "direction").reshape(-1)
     if v.shape != b.shape:
         raise ValueError(f"direction must have the shape of centers, {b.shape}; got {v.shape}.")
+    t = _as_real(t, "t")
     bt = b + t * v
+    if not np.all(np.isfinite(bt)) or np.abs(bt).max() > 1e150:
+        raise ValueError(f"t * direction is too large: the moved centres beta + t v overflow; got t = {t!r}.")
 
     def owner(x, c):
         return int(np.argmin((x - c) ** 2))
@@ -307,6 +320,8 @@ def global_minimum_1d(model, k, n_per_component=4000):
     from .lloyd import population_lloyd
 
     c, r = _ball_1d(model)
+    n_per_component = check_int(n_per_component, "n_per_component", minimum=1)
+    k = check_int(k, "k", minimum=1, maximum=n_per_component * len(c))
     u = (np.arange(n_per_component) + 0.5) / n_per_component
     pts = np.concatenate([cc + r * (2 * u - 1) for cc in c])
     dp = kmeans1d.cluster(pts, int(k))
@@ -350,9 +365,11 @@ def facets_2d(model, centers):
     """
     from scipy.special import ndtr
 
+    check_model(model)
     if model.d != 2:
         raise ValueError(f"facets_2d needs a planar model; model.d = {model.d}.")
-    C = np.asarray(centers, dtype=float)
+    C = as_centers(centers, "centers", n_features=2)
+    check_distinct(C, "centers must be pairwise distinct.")
     T = model.centers
     out = []
     for i in range(len(C)):

@@ -17,8 +17,9 @@ import math
 import numpy as np
 from scipy.special import ndtr
 
-from ._validation import check_positive
+from ._validation import as_centers, check_positive
 from .bounds import facets_2d
+from .models import check_model
 
 __all__ = ["inequality19_planar"]
 
@@ -62,8 +63,9 @@ def inequality19_planar(model, centers, radius):
     >>> round(row["D"], 6)            # the facet part starts at y = 1
     1.0
     """
+    check_model(model)
     check_positive(radius, "radius")
-    C = np.asarray(centers, dtype=float)
+    C = as_centers(centers, "centers", n_features=model.d)
     rows = []
     for f in facets_2d(model, C):
         n = f["normal"]

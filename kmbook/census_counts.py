@@ -11,14 +11,36 @@ Chapter: book/landscape/census, book/landscape/algorithms.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from ._validation import _as_real, as_list, check_nonnegative
 from .claims import proportion
 from .structure import KINDS
 
 __all__ = ["count_summary", "reaches_truth"]
 
+# The fields of a census record that count_summary reads.
+_FIELDS = ("signature", "satisfies", "many_fit_many", "counts", "k", "k_star", "cost", "truth_cost",
+           "truth_satisfies")
+
 
 def reaches_truth(cost, record, rtol=1e-9):
-    """Whether a limit costs no more than the truth-started limit (to a relative ``rtol``)."""
+    """Whether a limit costs no more than the truth-started limit (to a relative ``rtol``).
+
+    Parameters
+    ----------
+    cost : float
+        The limit's cost.
+    record : dict
+        A census record holding ``truth_cost``.
+    rtol : float
+        Relative tolerance, ``rtol >= 0``.
+    """
+    _as_real(cost, "cost")
+    if not isinstance(record, Mapping) or "truth_cost" not in record:
+        raise TypeError(f"record must be a census record (a dict with 'truth_cost'); got {type(record).__name__}.")
+    _as_real(record["truth_cost"], "record['truth_cost']")
+    rtol = check_nonnegative(rtol, "rtol")
     return bool(cost <= record["truth_cost"] * (1 + rtol))
 
 
@@ -54,9 +76,22 @@ def count_summary(records, by=("model", "eta_min")):
     """
     if isinstance(by, str):
         by = (by,)
+    by = tuple(as_list(by, "by", "a key or a tuple of keys of the census records"))
+    if not by or not all(isinstance(b, str) for b in by):
+        raise TypeError(f"by must be a key or a non-empty tuple of string keys; got {by!r}.")
+    records = as_list(records, "records", "a list of census records (dicts)")
     if not records:
         raise ValueError("records must be a non-empty list of census records")
-    keys = sorted({tuple(r[b] for b in by) for r in records})
+    for r in records:
+        if not isinstance(r, Mapping):
+            raise TypeError(f"records must hold census records (dicts); found {type(r).__name__}.")
+        missing = [key for key in (*by, *_FIELDS) if key not in r]
+        if missing:
+            raise ValueError(f"records must be census records of kmbook.census.census_task; one lacks {missing}.")
+    try:
+        keys = sorted({tuple(r[b] for b in by) for r in records})
+    except TypeError as exc:
+        raise TypeError(f"the values of by={by!r} in records must be hashable and comparable: {exc}") from exc
     rows = []
     for key in keys:
         sel = [r for r in records if tuple(r[b] for b in by) == key]

@@ -23,10 +23,13 @@ Chapter: every chapter's "What we verified" section.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import stats
+
+from ._validation import as_real_array
 
 __all__ = [
     "Claim",
@@ -206,7 +209,14 @@ def glue(name: str, value, fmt: str | None = None) -> str:
         from myst_nb import glue as _myst_glue
     except ImportError as exc:  # pragma: no cover - the book's requirements install it
         raise ImportError("kmbook.claims.glue needs myst-nb: pip install 'kmbook[book]'") from exc
-    text = str(value) if fmt is None else format(value, fmt)
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty string (the glue key); got {name!r}.")
+    if fmt is not None and not isinstance(fmt, str):
+        raise TypeError(f"fmt must be a format spec string such as '.3f', or None; got {fmt!r}.")
+    try:
+        text = str(value) if fmt is None else format(value, fmt)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"fmt={fmt!r} cannot format value of type {type(value).__name__}: {exc}") from exc
     _myst_glue(name, text, display=False)
     return text
 
@@ -246,6 +256,8 @@ class Proportion(Estimate):
 
 
 def _check_confidence(confidence: float) -> float:
+    if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real):
+        raise TypeError(f"confidence must be a real number strictly between 0 and 1, got {confidence!r}")
     if not (0.0 < float(confidence) < 1.0):
         raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence!r}")
     return float(confidence)
@@ -293,7 +305,7 @@ def proportion(k: int, n: int, confidence: float = 0.95) -> Proportion:
 
 def mean_interval(samples, confidence: float = 0.95) -> Estimate:
     """The sample mean with a Student-t interval (needs at least two samples)."""
-    x = np.asarray(samples, dtype=float).ravel()
+    x = as_real_array(samples, "samples").ravel()
     if x.size < 2 or not np.all(np.isfinite(x)):
         raise ValueError("samples must hold at least two finite values")
     q = stats.t.ppf(0.5 + _check_confidence(confidence) / 2, x.size - 1)

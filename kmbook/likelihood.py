@@ -17,9 +17,20 @@ import math
 import numpy as np
 from scipy.integrate import quad
 
-from ._validation import check_positive
+from ._validation import as_centers, as_real_array, check_distinct, check_positive
+from .models import check_model
 
 __all__ = ["likelihood_gap", "likelihood_gap_leading_term"]
+
+
+def _centres_1d(centers):
+    """Distinct one-dimensional centres, of shape (k,) or (k, 1), as a sorted 1-D array."""
+    C = as_real_array(centers, "centers")
+    if C.ndim == 1:
+        C = C.reshape(-1, 1)
+    C = as_centers(C, "centers", n_features=1)
+    check_distinct(C, "centers must be pairwise distinct (a zero gap makes the boundary terms infinite).")
+    return np.sort(C.reshape(-1))
 
 
 def likelihood_gap(model, centers, tau):
@@ -54,10 +65,13 @@ def likelihood_gap(model, centers, tau):
     >>> bool(-2 * 0.1**2 * np.log(3) <= gap <= 0)
     True
     """
+    check_model(model)
     tau = check_positive(tau, "tau")
+    if not 2 * tau * tau > 0:
+        raise ValueError(f"tau must be large enough that 2 tau^2 > 0 in float64; got tau = {tau!r}.")
     if model.d != 1:
         raise ValueError("likelihood_gap is implemented for one-dimensional models; model.d = %d." % model.d)
-    b = np.sort(np.asarray(centers, dtype=float).reshape(-1))
+    b = _centres_1d(centers)
 
     def integrand(x):
         d = (x - b) ** 2
@@ -103,9 +117,12 @@ def likelihood_gap_leading_term(model, centers):
     >>> round(likelihood_gap_leading_term(*proposition2(0.3)), 6)   # one boundary, in ball 1
     -6.092348
     """
+    check_model(model)
     if model.d != 1:
-        raise ValueError("likelihood_gap_leading_term needs a one-dimensional model.")
-    b = np.sort(np.asarray(centers, dtype=float).reshape(-1))
+        raise ValueError("likelihood_gap_leading_term needs a one-dimensional model (model.d == 1).")
+    b = _centres_1d(centers)
+    if b.size < 2:
+        return 0.0  # one centre: no boundary, and the gap is exactly zero
     g = np.diff(b)
     t = (b[1:] + b[:-1]) / 2
     f = model.pdf(t[:, None])

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import pathlib
+from collections.abc import Mapping
 
 import numpy as np
 
-from ._validation import spawn_generators
+from ._validation import as_list, check_choice, check_int, spawn_generators
 from .census import benchmark_task, census_grid, census_task, run_census
 
 __all__ = ["CHAPTERS", "SWEEPS_DIR", "sweep_definitions", "run_sweeps", "save_sweeps",
@@ -78,20 +80,25 @@ def sweep_definitions(chapter):
     chapter : {"census", "algorithms"}
         The chapter whose sweeps are wanted.
     """
-    if chapter == "census":
-        return _census_sweeps()
-    if chapter == "algorithms":
-        return _algorithms_sweeps()
-    raise ValueError(f"chapter must be one of {CHAPTERS}, got {chapter!r}")
+    check_choice(chapter, "chapter", CHAPTERS)
+    return _census_sweeps() if chapter == "census" else _algorithms_sweeps()
 
 
 def run_sweeps(chapter, *, executor=None, progress=None, only=None):
     """Run every sweep of ``chapter``; returns ``{name: {"tasks", "seed", "records"}}``.
 
-    ``only`` restricts to the named sweeps (for quick partial runs).
+    ``only`` restricts to the named sweeps (for quick partial runs); a name that
+    is not a sweep of ``chapter`` is an error, not silently skipped.
     """
+    definitions = sweep_definitions(chapter)
+    if only is not None:
+        only = as_list(only, "only", "a list of sweep names")
+        unknown = [name for name in only if not isinstance(name, str) or name not in definitions]
+        if unknown:
+            raise ValueError(f"only names no sweep of chapter {chapter!r}: {unknown!r}; "
+                             f"its sweeps are {list(definitions)}.")
     out = {}
-    for name, (tasks, seed) in sweep_definitions(chapter).items():
+    for name, (tasks, seed) in definitions.items():
         if only is not None and name not in only:
             continue
         records = run_census(tasks, rng=seed, executor=executor, progress=progress)
@@ -116,12 +123,46 @@ def _plain(x):
 
 
 def save_sweeps(path, sweeps, *, command):
-    """Write the sweeps of one chapter to ``path`` (JSON) with the command that made them."""
-    payload = dict(command=command, sweeps=_plain(sweeps))
-    path = pathlib.Path(path)
+    """Write the sweeps of one chapter to ``path`` (JSON) with the command that made them.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The output file; its name must end in ``.json``.
+    sweeps : dict
+        ``{name: {"tasks", "seed", "records"}}`` as returned by :func:`run_sweeps`.
+    command : str
+        The command that regenerates the file (stored beside the records).
+    """
+    path = _json_path(path)
+    _check_sweeps(sweeps, "sweeps")
+    if not isinstance(command, str) or not command:
+        raise TypeError(f"command must be the non-empty command line that regenerates the file; got {command!r}.")
+    try:
+        text = json.dumps(dict(command=command, sweeps=_plain(sweeps)), allow_nan=True, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"sweeps must hold only JSON-serialisable values (numbers, strings, lists, dicts): {exc}"
+                        ) from exc
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, allow_nan=True, separators=(",", ":")), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
+
+
+def _json_path(path):
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike naming a .json file; got {type(path).__name__}.")
+    path = pathlib.Path(path)
+    if path.suffix != ".json":
+        raise ValueError(f"path must name a .json file; got {str(path)!r}.")
+    return path
+
+
+def _check_sweeps(sweeps, name):
+    if not isinstance(sweeps, Mapping):
+        raise TypeError(f"{name} must be a dict {{name: {{'tasks', 'seed', 'records'}}}}; got {type(sweeps).__name__}.")
+    for key, sweep in sweeps.items():
+        if not isinstance(sweep, Mapping) or not {"tasks", "seed", "records"} <= set(sweep):
+            raise ValueError(f"{name}[{key!r}] must be a dict with 'tasks', 'seed' and 'records' (from run_sweeps).")
 
 
 def load_sweeps(chapter, path=None):
@@ -132,19 +173,41 @@ def load_sweeps(chapter, path=None):
     FileNotFoundError
         With the command that regenerates the file.
     """
-    path = pathlib.Path(path) if path is not None else SWEEPS_DIR / f"{chapter}.json"
+    check_choice(chapter, "chapter", CHAPTERS)
+    path = _json_path(path) if path is not None else SWEEPS_DIR / f"{chapter}.json"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing; regenerate it with "
                                 f"`python scripts/landscape_sweeps.py {chapter} --workers 2`")
-    payload = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"path {str(path)!r} is not a stored sweeps file (invalid JSON: {exc}); regenerate it with "
+                         f"`python scripts/landscape_sweeps.py {chapter} --workers 2`") from exc
+    if not isinstance(payload, dict) or not {"sweeps", "command"} <= set(payload):
+        raise ValueError(f"path {str(path)!r} is not a stored sweeps file (no 'sweeps' and 'command').")
     return payload["sweeps"], payload["command"]
 
 
 def rerun_task(stored, index):
-    """Re-run task ``index`` of one stored sweep with its own spawned generator."""
-    tasks, seed = stored["tasks"], stored["seed"]
-    if not 0 <= index < len(tasks):
-        raise IndexError(f"index must lie in [0, {len(tasks)}), got {index}")
+    """Re-run task ``index`` of one stored sweep with its own spawned generator.
+
+    Parameters
+    ----------
+    stored : dict
+        One sweep of :func:`load_sweeps`, with ``tasks`` (a list of task dicts) and ``seed``.
+    index : int
+        The task to re-run, ``0 <= index < len(stored["tasks"])``.
+    """
+    if not isinstance(stored, Mapping) or not {"tasks", "seed"} <= set(stored):
+        raise TypeError("stored must be one stored sweep (a dict with 'tasks' and 'seed'); "
+                        f"got {type(stored).__name__}.")
+    tasks = as_list(stored["tasks"], "stored['tasks']", "a list of task dicts")
+    seed = check_int(stored["seed"], "stored['seed']", minimum=0)
+    index = check_int(index, "index", minimum=0, maximum=len(tasks) - 1) if tasks else None
+    if index is None:
+        raise ValueError("stored['tasks'] is empty: there is no task to re-run.")
+    if not isinstance(tasks[index], Mapping):
+        raise TypeError(f"stored['tasks'][{index}] must be a task dict; got {type(tasks[index]).__name__}.")
     gen = spawn_generators(seed, len(tasks))[index]
     task = tasks[index]
     func = benchmark_task if "name" in task else census_task

@@ -19,6 +19,7 @@ Chapter: book/landscape/figure1.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,12 +33,16 @@ __all__ = ["phi", "smallest_t_theorem2", "theorem2_requirements", "theorem2_hold
 
 
 def _positive_int(x, name):
-    if isinstance(x, bool) or int(x) != x or x < 1:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a positive integer, got {x!r} of type {type(x).__name__}")
+    if not np.isfinite(x) or int(x) != x or x < 1:
         raise ValueError(f"{name} must be a positive integer, got {x!r}")
     return int(x)
 
 
 def _positive(x, name):
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a positive finite number, got {x!r} of type {type(x).__name__}")
     if not (np.isfinite(x) and x > 0):
         raise ValueError(f"{name} must be a positive finite number, got {x!r}")
     return float(x)
@@ -149,6 +154,7 @@ def theorem3_requirements(c, k, k_star, eta_max):
 
 def theorem3_holds(c, k, k_star, eta_min, eta_max):
     """Whether both SNR hypotheses of Theorem 3 hold."""
+    eta_min = _positive(eta_min, "eta_min")
     req = theorem3_requirements(c, k, k_star, eta_max)
     return bool(eta_max > req.eta_max_min and eta_min >= req.eta_min_min)
 
