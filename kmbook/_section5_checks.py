@@ -5,9 +5,11 @@ Chapter: book/convex/phase_transitions.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from ._validation import as_list, as_real_array, check_choice, check_int
+from ._validation import as_list, check_choice, check_int
 from .geometries import LAYOUTS
 
 DISTRIBUTIONS = ("ball", "sphere")
@@ -55,9 +57,10 @@ def _check_rows(rows, name="rows", keys=_INSTANCE_KEYS):
 
 def _check_real(value, name):
     """A finite real number (a threshold stored in a row)."""
-    value = as_real_array(value, name, ndim=0)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}.")
     if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {float(value)}.")
+        raise ValueError(f"{name} must be finite; got {value}.")
     return float(value)
 
 
