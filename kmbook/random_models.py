@@ -100,8 +100,8 @@ def ball_limits(K, d):
     >>> {k: round(v, 4) for k, v in ball_limits(2, 2).items()}
     {'sufficient': 3.0, 'necessary': 2.2247, 'awasthi': 4.8284}
     """
-    K = check_int(K, "K", minimum=1)
-    d = check_int(d, "d", minimum=1)
+    K = check_positive(K, "K")  # real K and d allowed: the chapter draws the limits as curves
+    d = check_positive(d, "d")
     s2 = 1.0 / (d + 2)
     return {
         "sufficient": float(2 + np.sqrt(2 * K * s2)),
@@ -140,7 +140,7 @@ def gaussian_pair_prediction(n, d, sigma=1.0):
     Chapter: book/convex/random_models.
     """
     n = check_int(n, "n", minimum=1)
-    d = check_int(d, "d", minimum=1)
+    d = check_positive(d, "d")
     return float(check_positive(sigma, "sigma") * (2 * expected_max_normal(2 * n) + 2 * (1 + np.sqrt(d / n))))
 
 
