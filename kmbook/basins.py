@@ -32,6 +32,14 @@ from .objective import voronoi_labels
 __all__ = ["BasinRadius", "basin_radius", "partition_radius", "same_partition", "worst_perturbation"]
 
 
+def _as_array(value, name):
+    """``np.asarray(value)``, with a TypeError naming `name` for ragged or unconvertible input."""
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a 1-D array of integer cluster labels; could not convert it: {exc}") from exc
+
+
 def same_partition(labels_a, labels_b):
     """Whether two label vectors describe the same partition (up to renaming).
 
@@ -55,8 +63,8 @@ def same_partition(labels_a, labels_b):
     >>> same_partition([0, 0, 1, 2], [2, 2, 0, 1]), same_partition([0, 0, 1, 1], [0, 1, 1, 1])
     (True, False)
     """
-    a = as_labels(labels_a, "labels_a")
-    b = as_labels(labels_b, "labels_b", n_samples=a.size)
+    a = as_labels(_as_array(labels_a, "labels_a"), "labels_a")
+    b = as_labels(_as_array(labels_b, "labels_b"), "labels_b", n_samples=a.size)
     pairs = np.unique(np.c_[a, b], axis=0)
     return bool(len(pairs) == len(np.unique(a)) == len(np.unique(b)))
 

@@ -20,6 +20,7 @@ import time
 import numpy as np
 
 from . import data
+from ._validation import as_list, check_choice, check_int, check_positive
 from .lloyd import lloyd
 from .objective import kmeans_cost
 from .seeding import buckshot, kmeans_pp
@@ -43,14 +44,14 @@ def load_scaled(name):
     X : ndarray of shape (n, d)
     dataset : kmbook.data.Dataset
     """
-    if name not in SCALE:
-        raise ValueError(f"name must be one of {sorted(SCALE)}; got {name!r}.")
+    check_choice(name, "name", tuple(sorted(SCALE)))
     ds = data.load(name)
     return ds.X / SCALE[name], ds
 
 
 def reference_solution(name):
     """The stationary point batch Lloyd reaches from the ground-truth centres (cost per point)."""
+    check_choice(name, "name", tuple(sorted(SCALE)))
     X, ds = load_scaled(name)
     sp = stationary_point(X, ds.centers / SCALE[name])
     return sp, X
@@ -78,8 +79,24 @@ def _warm_up():
         _WARM.append(True)
 
 
+def _check_task(task, name="task"):
+    """The keys every task needs, checked (method-specific keys are checked where used)."""
+    if not isinstance(task, dict):
+        raise TypeError(f"{name} must be a dict as built by make_tasks; got {type(task).__name__}.")
+    missing = [key for key in ("dataset", "seeding", "replicate", "seed") if key not in task]
+    if missing:
+        raise ValueError(f"{name} lacks the key(s) {missing}; build tasks with make_tasks.")
+    check_choice(task["dataset"], f"{name}['dataset']", tuple(sorted(SCALE)))
+    check_choice(task["seeding"], f"{name}['seeding']", ("kmeans++", "buckshot"))
+    check_choice(task.get("learning_rate", "bbs"), f"{name}['learning_rate']", ("bbs", "flat"))
+    check_int(task["replicate"], f"{name}['replicate']", minimum=0)
+    check_int(task["seed"], f"{name}['seed']", minimum=0)
+    return task
+
+
 def task_rng(task):
     """The sampling generator of a task, derived from its data set, replicate, seed and rate."""
+    _check_task(task)
     names = sorted(SCALE)
     rates = ("bbs", "flat")
     return np.random.default_rng([task["seed"], task["replicate"], names.index(task["dataset"]),
@@ -116,6 +133,19 @@ def efficiency_task(task, rng=None):
     Paper: Paper 2, Figure 0(a) and Section 4.
     Chapter: book/stochastic/large_n.
     """
+    _check_task(task)
+    method = check_choice(task.get("method"), "task['method']", ("lloyd", "minibatch"))
+    if method == "lloyd":
+        check_int(task.get("max_iter"), "task['max_iter']", minimum=1)
+    else:
+        for key in ("batch_size", "passes"):
+            if key not in task:
+                raise ValueError(f"task lacks the key {key!r} of a 'minibatch' task; build tasks with make_tasks.")
+        check_int(task["batch_size"], "task['batch_size']", minimum=1)
+        check_positive(task["passes"], "task['passes']")
+        check_choice(task.get("learning_rate"), "task['learning_rate']", ("bbs", "flat"))
+    if "m0" in task:
+        check_int(task["m0"], "task['m0']", minimum=1)
     _warm_up()
     X, ds = load_scaled(task["dataset"])
     n, k = X.shape[0], ds.centers.shape[0]
@@ -163,6 +193,14 @@ def make_tasks(datasets=("birch1", "birch2", "dim032"), seedings=("kmeans++", "b
     Paper: Paper 2, Figure 0(a).
     Chapter: book/stochastic/large_n.
     """
+    datasets = [check_choice(name, "datasets", tuple(sorted(SCALE))) for name in as_list(datasets, "datasets")]
+    seedings = [check_choice(s, "seedings", ("kmeans++", "buckshot")) for s in as_list(seedings, "seedings")]
+    replicates = check_int(replicates, "replicates", minimum=0)
+    check_int(seed, "seed", minimum=0)
+    if batch_size is not None:
+        check_int(batch_size, "batch_size", minimum=1)
+    check_positive(passes, "passes")
+    check_int(max_iter, "max_iter", minimum=1)
     tasks = []
     for name in datasets:
         for seeding in seedings:

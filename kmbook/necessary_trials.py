@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_generator, check_int
+from ._validation import RELAXATIONS, as_generator, as_real_array, check_choice, check_int
 from .exceptions import ConvergenceWarning
 from .necessary import al_necessary, necessary_threshold_scale, pw_necessary
 
@@ -99,6 +99,9 @@ def random_instance(rng, *, balanced=True, max_k=3, max_n=5, max_d=3):
     labels : ndarray of shape (N,)
     """
     rng = as_generator(rng)
+    max_k = check_int(max_k, "max_k", minimum=2)
+    max_n = check_int(max_n, "max_n", minimum=3 if balanced else 2)
+    max_d = check_int(max_d, "max_d", minimum=1)
     K = int(rng.integers(2, max_k + 1))
     d = int(rng.integers(1, max_d + 1))
     if balanced:
@@ -137,11 +140,13 @@ def necessary_trials(relaxation, n_trials, rng, *, balanced=True, solver=None):
     from .proximity import threshold_scale
     from .sdp import amini_levina, is_exact, peng_wei
 
-    if relaxation not in ("peng_wei", "amini_levina"):
-        raise ValueError(f"relaxation must be 'peng_wei' or 'amini_levina'; got {relaxation!r}.")
+    check_choice(relaxation, "relaxation", RELAXATIONS)
     if relaxation == "amini_levina" and not balanced:
         raise ValueError("the Amini–Levina relaxation needs balanced=True.")
     n_trials = check_int(n_trials, "n_trials", minimum=1)
+    rng = as_generator(rng)
+    if solver is not None and not isinstance(solver, str):
+        raise TypeError(f"solver must be None or a solver name (str); got {type(solver).__name__}.")
     solve, nec = (peng_wei, pw_necessary) if relaxation == "peng_wei" else (amini_levina, al_necessary)
     exact, holds, slack, ratio, flagged = [], [], [], [], []
     for g in as_generator(rng).spawn(n_trials):
@@ -221,12 +226,16 @@ def condition_sweep(make_data, separations, reps, rng, *, relaxation="peng_wei",
     from .proximity import al_proximity, pw_proximity
     from .sdp import amini_levina, is_exact, peng_wei
 
-    if relaxation not in ("peng_wei", "amini_levina"):
-        raise ValueError(f"relaxation must be 'peng_wei' or 'amini_levina'; got {relaxation!r}.")
+    check_choice(relaxation, "relaxation", RELAXATIONS)
     if not callable(make_data):
         raise TypeError("make_data must be callable as make_data(separation, rng) -> (X, labels).")
     reps = check_int(reps, "reps", minimum=1)
-    seps = np.asarray(separations, dtype=float)
+    seps = as_real_array(separations, "separations", ndim=1)
+    if not np.all(np.isfinite(seps)):
+        raise ValueError("separations must be finite.")
+    rng = as_generator(rng)
+    if solver is not None and not isinstance(solver, str):
+        raise TypeError(f"solver must be None or a solver name (str); got {type(solver).__name__}.")
     pw = relaxation == "peng_wei"
     solve, suff, nec = (peng_wei, pw_proximity, pw_necessary) if pw else (amini_levina, al_proximity, al_necessary)
     S = seps.size

@@ -205,6 +205,8 @@ def round_embedding(V, k):
     """
     from .lloyd import lloyd
 
+    V = as_points(V, "V")
+    k = check_n_clusters(k, V.shape[0])
     labels = lloyd(V, _farthest_first(V, k)).labels
     _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
     return np.argsort(np.argsort(first))[inverse]

@@ -37,7 +37,16 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import as_generator, check_int, check_positive
+from ._section5_checks import (
+    _INSTANCE_KEYS,
+    DISTRIBUTIONS,
+    _check_real,
+    _check_rows,
+    _check_summary,
+    _check_task,
+    _MissingResults,
+)
+from ._validation import as_generator, as_list, as_real_array, check_choice, check_int, check_positive
 from .claims import mean_interval, proportion
 from .geometries import LAYOUTS, centers
 from .proximity import dual_certificate, pw_necessary, pw_proximity
@@ -58,8 +67,6 @@ __all__ = [
     "load_results",
     "RESULTS_DIR",
 ]
-
-DISTRIBUTIONS = ("ball", "sphere")
 
 #: Where ``scripts/phase_transitions.py --protocol random`` stores its sweeps (in the repository).
 RESULTS_DIR = Path(__file__).resolve().parents[1] / "scripts" / "results"
@@ -191,6 +198,14 @@ def instance_threshold(task, rng=None):
         at the sharp certificate's threshold, where the relaxation is provably exact
         (None when ``check_certificate`` is False).
     """
+    _check_task(task, "task", _INSTANCE_KEYS + ("tol", "exact_tol"))
+    check_positive(task["tol"], "task['tol']")
+    check_positive(task["exact_tol"], "task['exact_tol']")
+    check_choice(task.get("search", "bisect"), "task['search']", ("bisect", "from_necessary"))
+    if task.get("solver") is not None and not isinstance(task["solver"], str):
+        raise TypeError(f"task['solver'] must be None or a solver name (str); got {type(task['solver']).__name__}.")
+    if task.get("seed") is not None:
+        check_int(task["seed"], "task['seed']", minimum=0)
     row = dict(task)
     seed = row.get("seed")
     if seed is None:
@@ -284,18 +299,22 @@ def section5_sweep(layouts=("hive",), Ks=(2, 3, 4), ds=(2,), n=20, instances=10,
     >>> row["bracket"][1] - row["bracket"][0] <= 0.2 and row["peng_wei"] <= row["proximity"]
     True
     """
+    layouts = as_list(layouts, "layouts", "a sequence of layout names")
+    Ks = as_list(Ks, "Ks", "a sequence of ints")
+    ds = as_list(ds, "ds", "a sequence of ints")
     n = check_int(n, "n", minimum=2)
     instances = check_int(instances, "instances", minimum=1)
     tol = check_positive(tol, "tol")
     exact_tol = check_positive(exact_tol, "exact_tol")
-    if distribution not in DISTRIBUTIONS:
-        raise ValueError(f"distribution must be one of {DISTRIBUTIONS}; got {distribution!r}.")
-    if search not in ("bisect", "from_necessary"):
-        raise ValueError(f"search must be 'bisect' or 'from_necessary'; got {search!r}.")
+    check_choice(distribution, "distribution", DISTRIBUTIONS)
+    check_choice(search, "search", ("bisect", "from_necessary"))
+    if solver is not None and not isinstance(solver, str):
+        raise TypeError(f"solver must be None or a solver name (str); got {type(solver).__name__}.")
+    as_generator(rng)  # checks rng (run_sweep spawns the instances' seeds from it)
     tasks = []
     for d in ds:
         for layout in layouts:
-            if layout not in LAYOUTS:
+            if not isinstance(layout, str) or layout not in LAYOUTS:
                 raise ValueError(f"layouts must be among {LAYOUTS}; got {layout!r}.")
             for K in Ks:
                 for _ in range(instances):
@@ -326,6 +345,13 @@ def necessary_thresholds(rows):
     -------
     list of dict
     """
+    rows = as_list(rows, "rows", "a list of dicts (rows of section5_sweep)")
+    for i, row in enumerate(rows):
+        if isinstance(row, dict) and "necessary" in row:
+            continue
+        _check_task(row, f"rows[{i}]", _INSTANCE_KEYS + ("seed", "peng_wei"))
+        check_int(row["seed"], f"rows[{i}]['seed']", minimum=0)
+        check_positive(row["peng_wei"], f"rows[{i}]['peng_wei']")
     for row in rows:
         if "necessary" in row:
             continue
@@ -360,11 +386,27 @@ def threshold_summary(rows, by=("layout", "K", "d")):
         ``peng_wei, proximity, sharp_certificate`` (and ``necessary`` when the
         rows have it) an :class:`kmbook.claims.Estimate`.
     """
-    out = []
+    by = as_list(by, "by", "a tuple of row keys")
+    if not by or not all(isinstance(b, str) for b in by):
+        raise TypeError(f"by must be a non-empty tuple of row keys (str), e.g. ('layout', 'K', 'd'); got {by!r}.")
     fields = ["peng_wei", "proximity", "sharp_certificate"]
+    rows = _check_rows(rows, "rows", tuple(by) + tuple(fields))
+    for i, r in enumerate(rows):
+        for f in fields + (["necessary"] if "necessary" in r else []):
+            _check_real(r[f], f"rows[{i}][{f!r}]")
+        try:
+            hash(tuple(r[b] for b in by))
+        except TypeError as exc:
+            raise TypeError(f"rows[{i}] must hold hashable values under the keys of by {by}.") from exc
+    out = []
     if rows and all("necessary" in r for r in rows):
         fields.append("necessary")
-    for key, sel in _groups(rows, by):
+    groups = _groups(rows, by)
+    for key, sel in groups:
+        if len(sel) < 2:
+            raise ValueError(f"rows must hold at least two instances per setting; the setting {key} of by has "
+                             f"{len(sel)}.")
+    for key, sel in groups:
         s = dict(zip(by, key))
         s["instances"] = len(sel)
         for f in fields:
@@ -396,8 +438,16 @@ def success_curve(rows, deltas):
     -------
     list of kmbook.claims.Proportion
     """
-    top = np.array([r["bracket"][1] for r in rows])
-    return [proportion(int(np.sum(top <= dl)), top.size) for dl in np.asarray(deltas, dtype=float)]
+    rows = _check_rows(rows, "rows", ("bracket",))
+    tops = []
+    for i, r in enumerate(rows):
+        bracket = as_real_array(r["bracket"], f"rows[{i}]['bracket']", ndim=1)
+        if bracket.shape != (2,):
+            raise ValueError(f"rows[{i}]['bracket'] must be [lo, hi]; got shape {bracket.shape}.")
+        tops.append(_check_real(bracket[1], f"rows[{i}]['bracket'][1]"))
+    deltas = as_real_array(deltas, "deltas", ndim=1)
+    top = np.array(tops)
+    return [proportion(int(np.sum(top <= dl)), top.size) for dl in deltas]
 
 
 THRESHOLD_LABELS = {
@@ -413,6 +463,7 @@ def format_threshold_summary(summary, x):
 
     Chapter: book/convex/phase_transitions.
     """
+    summary = _check_summary(summary, x)
     fields = [f for f in THRESHOLD_LABELS if f in summary[0]]
     head = f"{x:>3s} {'runs':>4s} | " + " | ".join(f"{THRESHOLD_LABELS[f]:^24s}" for f in fields)
     lines = [head]
@@ -437,10 +488,12 @@ def load_results(name):
     dict
         ``{"command": str, "rows": list of dict, ...}``.
     """
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+        raise TypeError(f"name must be a file name (str) in scripts/results/ without .json; got {name!r}.")
     path = RESULTS_DIR / f"{name}.json"
     if not path.exists():
-        raise FileNotFoundError(
-            f"no stored sweep {path}; the results live in the repository's scripts/results/ "
+        raise _MissingResults(
+            f"name={name!r}: no stored sweep {path}; the results live in the repository's scripts/results/ "
             "(regenerate with scripts/phase_transitions.py --protocol random ... --out PATH)."
         )
     return json.loads(path.read_text())

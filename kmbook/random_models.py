@@ -102,6 +102,8 @@ def ball_limits(K, d):
     >>> {k: round(v, 4) for k, v in ball_limits(2, 2).items()}
     {'sufficient': 3.0, 'necessary': 2.2247, 'awasthi': 4.8284}
     """
+    K = check_positive(K, "K")  # real K and d allowed: the chapter draws the limits as curves
+    d = check_positive(d, "d")
     s2 = 1.0 / (d + 2)
     return {
         "sufficient": float(2 + np.sqrt(2 * K * s2)),
@@ -139,6 +141,8 @@ def gaussian_pair_prediction(n, d, sigma=1.0):
     Paper: Paper 3, Corollary 4.4 (formula lost; this is our derivation).
     Chapter: book/convex/random_models.
     """
+    n = check_int(n, "n", minimum=1)
+    d = check_positive(d, "d")
     return float(check_positive(sigma, "sigma") * (2 * expected_max_normal(2 * n) + 2 * (1 + np.sqrt(d / n))))
 
 
@@ -182,9 +186,12 @@ def threshold_separations(sampler, reps, rng, *, necessary=True):
     -------
     ThresholdSample
     """
+    if not callable(sampler):
+        raise TypeError(f"sampler must be callable as sampler(rng) -> (X, labels); got {type(sampler).__name__}.")
     reps = check_int(reps, "reps", minimum=1)
+    rng = as_generator(rng)
     suf, nec = [], []
-    for g in as_generator(rng).spawn(reps):
+    for g in rng.spawn(reps):
         X, lab = sampler(g)
         C = np.array([X[lab == a].mean(axis=0) for a in range(lab.max() + 1)])
         D = np.linalg.norm(C[:, None] - C[None, :], axis=2)

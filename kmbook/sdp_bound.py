@@ -33,6 +33,7 @@ from scipy.linalg import LinAlgError, cholesky, eigh
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigsh
 
 from ._float import UNIT_ROUNDOFF, gamma
+from ._validation import RELAXATIONS, as_square, check_choice, check_int
 
 __all__ = ["dual_function", "lower_bound"]
 
@@ -140,6 +141,24 @@ def dual_function(D, B, k, relaxation, *, rigorous=True, n_features=None):
     float
         On the scale of ``<D, Z>`` (twice the k-means scale).
     """
+    D, B, k, relaxation, n_features = _check_args(D, B, k, relaxation, n_features)
+    return _dual_value(D, B, k, relaxation, rigorous=rigorous, n_features=n_features)
+
+
+def _check_args(D, B, k, relaxation, n_features):
+    D = as_square(D, "D")
+    B = as_square(B, "B")
+    if B.shape != D.shape:
+        raise ValueError(f"B must have the shape of D {D.shape}; got {B.shape}.")
+    k = check_int(k, "k", minimum=1, maximum=D.shape[0])
+    relaxation = check_choice(relaxation, "relaxation", RELAXATIONS)
+    if n_features is not None:
+        n_features = check_int(n_features, "n_features", minimum=1)
+    return D, B, k, relaxation, n_features
+
+
+def _dual_value(D, B, k, relaxation, *, rigorous=True, n_features=None):
+    """:func:`dual_function` on checked input (the solver's inner loop calls this)."""
     n_points = D.shape[0]
     B = _dual_sign(np.asarray(B, dtype=float), relaxation)
     extra = extra_err = 0.0
@@ -192,9 +211,10 @@ def lower_bound(D, B, k, relaxation, *, n_features=None):
     >>> 0 <= lb <= 1.0   # the optimum is 1 (clusters {0, 1} and {9, 10})
     True
     """
+    D, B, k, relaxation, n_features = _check_args(D, B, k, relaxation, n_features)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return dual_function(D, B, k, relaxation, rigorous=True, n_features=n_features) / 2
+        return _dual_value(D, B, k, relaxation, rigorous=True, n_features=n_features) / 2
 
 
 def _dual_matrix(duals, relaxation, n_points):

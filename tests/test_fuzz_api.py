@@ -47,6 +47,7 @@ SKIP = {
 # Keyword arguments that keep the valid runs of heavy sweeps small (the fuzzer still changes them).
 SMALL = {
     "section5_thresholds": dict(layouts=("line",), Ks=(2,), n=3, tol=0.5),
+    "section5_sweep": dict(layouts=("line",), Ks=(2,), n=3, instances=1, tol=0.5, check_certificate=False),
     "recovery_grid": dict(xs=[4.0], ys=[1.0]),
     "recovery_threshold": dict(tol=0.5),
     "census_grid": dict(k_stars=(2,), k_offsets=(0,), ds=(1,), etas=(4.0,), n_per_cluster=5, n_starts=1),

@@ -279,6 +279,15 @@ def plot_threshold_summary(summary, x, ax=None, *, rows=None, xlabel=None):
         The instances; their Peng–Wei thresholds are drawn as small dots.
     xlabel : str, optional
     """
+    from .._section5_checks import _check_real, _check_rows, _check_summary
+
+    summary = _check_summary(summary, x)
+    if rows is not None:
+        for i, r in enumerate(_check_rows(rows, "rows", (x, "peng_wei"))):
+            _check_real(r[x], f"rows[{i}][{x!r}]")
+            _check_real(r["peng_wei"], f"rows[{i}]['peng_wei']")
+    if xlabel is not None and not isinstance(xlabel, str):
+        raise TypeError(f"xlabel must be None or a str; got {type(xlabel).__name__}.")
     fig, ax = get_ax(ax)
     xs = np.array([s[x] for s in summary], dtype=float)
     if rows is not None:
