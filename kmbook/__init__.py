@@ -31,7 +31,8 @@ before it (foundations <- paper modules <- reports and plotting):
   :mod:`kmbook.proximity` (proximity conditions), :mod:`kmbook.necessary` and
   :mod:`kmbook.necessary_trials` (Theorems 3.3 and 3.6), :mod:`kmbook.geometries`,
   :mod:`kmbook.recovery` (Section 5), :mod:`kmbook.random_models` (Section 4),
-  :mod:`kmbook.phase_transitions` (Section 5's random protocol);
+  :mod:`kmbook.phase_transitions` and :mod:`kmbook.phase_summary` (Section 5's
+  random protocol and its summaries);
 * reports — :mod:`kmbook.report` (tables, log-log fits), :mod:`kmbook.claims`
   (executable claims and their uncertainty),
   :mod:`kmbook.plotting` (figures), :mod:`kmbook.cli` (the sweep scripts'
@@ -117,8 +118,8 @@ _HOMES = {
         "gaussian_pair_prediction", "ThresholdSample", "threshold_separations", "ball_concentration",
         "expected_shortfall",),
     "phase_transitions": ("DISTRIBUTIONS", "ball_points", "ball_model_data", "instance_threshold", "section5_sweep",
-        "necessary_thresholds", "threshold_summary", "success_curve", "format_threshold_summary", "THRESHOLD_LABELS",
-        "load_results", "RESULTS_DIR",),
+        "necessary_thresholds", "load_results", "RESULTS_DIR",),
+    "phase_summary": ("threshold_summary", "success_curve", "THRESHOLD_LABELS", "format_threshold_summary",),
     "report": ("fit_loglog", "format_table",),
     "claims": ("Claim", "ClaimFailed", "Claims", "ClaimsTable", "Comparison", "Estimate", "Proportion",
         "bootstrap_slope", "compare", "glue", "mean_interval", "proportion", "slope", "wilson_interval",),

@@ -25,14 +25,14 @@ _KEY_CHECKS = {
 }
 
 
-class _MissingResults(FileNotFoundError, ValueError):
+class MissingResults(FileNotFoundError, ValueError):
     """A stored sweep that is not there (a FileNotFoundError, and a ValueError about the name)."""
 
 
-_INSTANCE_KEYS = ("layout", "K", "n", "d", "distribution")
+INSTANCE_KEYS = ("layout", "K", "n", "d", "distribution")
 
 
-def _check_task(task, name="task", keys=_INSTANCE_KEYS):
+def check_task(task, name="task", keys=INSTANCE_KEYS):
     """A dict with `keys`, their values checked (the instance keys of a Section 5 row)."""
     if not isinstance(task, dict):
         raise TypeError(f"{name} must be a dict (a task or row of section5_sweep); got {type(task).__name__}.")
@@ -45,17 +45,17 @@ def _check_task(task, name="task", keys=_INSTANCE_KEYS):
     return task
 
 
-def _check_rows(rows, name="rows", keys=_INSTANCE_KEYS):
-    """A non-empty list of dicts, each checked by :func:`_check_task`."""
+def check_rows(rows, name="rows", keys=INSTANCE_KEYS):
+    """A non-empty list of dicts, each checked by :func:`check_task`."""
     rows = as_list(rows, name, "a list of dicts (rows of section5_sweep)")
     if not rows:
         raise ValueError(f"{name} must hold at least one row; got none.")
     for i, row in enumerate(rows):
-        _check_task(row, f"{name}[{i}]", keys)
+        check_task(row, f"{name}[{i}]", keys)
     return rows
 
 
-def _check_real(value, name):
+def check_real(value, name):
     """A finite real number (a threshold stored in a row)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}.")
@@ -64,7 +64,7 @@ def _check_real(value, name):
     return float(value)
 
 
-def _check_summary(summary, x):
+def check_summary(summary, x):
     """Output of :func:`threshold_summary` and its integer grouping key `x`, checked."""
     if not isinstance(x, str):
         raise TypeError(f"x must be the grouping key (str), e.g. 'K' or 'd'; got {type(x).__name__}.")

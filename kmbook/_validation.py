@@ -158,7 +158,7 @@ def check_n_clusters(k, n_samples, name="k"):
     return k
 
 
-def _as_real(value, name):
+def as_real(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}.")
     value = float(value)
@@ -169,7 +169,7 @@ def _as_real(value, name):
 
 def check_positive(value, name):
     """Return `value` as a float, requiring it to be finite and > 0."""
-    value = _as_real(value, name)
+    value = as_real(value, name)
     if value <= 0:
         raise ValueError(f"{name} must be > 0; got {value}.")
     return value
@@ -177,7 +177,7 @@ def check_positive(value, name):
 
 def check_nonnegative(value, name):
     """Return `value` as a float, requiring it to be finite and >= 0."""
-    value = _as_real(value, name)
+    value = as_real(value, name)
     if value < 0:
         raise ValueError(f"{name} must be >= 0; got {value}.")
     return value

@@ -109,7 +109,7 @@ def partition_radius(X, centers):
     >>> import numpy as np
     >>> from kmbook.basins import partition_radius
     >>> partition_radius(np.array([[0.0], [1.0], [10.0], [11.0]]), [[0.5], [10.5]])
-    4.0
+    4.5
     """
     X = as_points(X, "X")
     C = as_centers(centers, "centers", n_features=X.shape[1])

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import quad
 
-from ._validation import _as_real, as_centers, as_real_array, check_distinct, check_int, check_positive
+from ._validation import as_centers, as_real, as_real_array, check_distinct, check_int, check_positive
 from .models import BallMixture, check_model
 
 __all__ = ["Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
@@ -249,7 +249,7 @@ def decomposition_1d(model, centers, direction, t):
     v = _column(direction, "direction").reshape(-1)
     if v.shape != b.shape:
         raise ValueError(f"direction must have the shape of centers, {b.shape}; got {v.shape}.")
-    t = _as_real(t, "t")
+    t = as_real(t, "t")
     bt = b + t * v
     if not np.all(np.isfinite(bt)) or np.abs(bt).max() > 1e150:
         raise ValueError(f"t * direction is too large: the moved centres beta + t v overflow; got t = {t!r}.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._validation import _as_real, as_list, check_nonnegative
+from ._validation import as_list, as_real, check_nonnegative
 from .claims import proportion
 from .structure import KINDS
 
@@ -36,10 +36,10 @@ def reaches_truth(cost, record, rtol=1e-9):
     rtol : float
         Relative tolerance, ``rtol >= 0``.
     """
-    _as_real(cost, "cost")
+    as_real(cost, "cost")
     if not isinstance(record, Mapping) or "truth_cost" not in record:
         raise TypeError(f"record must be a census record (a dict with 'truth_cost'); got {type(record).__name__}.")
-    _as_real(record["truth_cost"], "record['truth_cost']")
+    as_real(record["truth_cost"], "record['truth_cost']")
     rtol = check_nonnegative(rtol, "rtol")
     return bool(cost <= record["truth_cost"] * (1 + rtol))
 

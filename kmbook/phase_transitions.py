@@ -38,17 +38,17 @@ from pathlib import Path
 import numpy as np
 
 from ._section5_checks import (
-    _INSTANCE_KEYS,
     DISTRIBUTIONS,
-    _check_real,
-    _check_rows,
-    _check_summary,
-    _check_task,
-    _MissingResults,
+    INSTANCE_KEYS,
+    MissingResults,
+    check_task,
 )
-from ._validation import as_generator, as_list, as_real_array, check_choice, check_int, check_positive
-from .claims import mean_interval, proportion
+from ._validation import as_generator, as_list, check_choice, check_int, check_positive
 from .geometries import LAYOUTS, centers
+from .phase_summary import THRESHOLD_LABELS as THRESHOLD_LABELS
+from .phase_summary import format_threshold_summary as format_threshold_summary
+from .phase_summary import success_curve as success_curve
+from .phase_summary import threshold_summary as threshold_summary
 from .proximity import dual_certificate, pw_necessary, pw_proximity
 from .sdp import exactness_error, peng_wei
 from .sweep import run_sweep
@@ -60,10 +60,6 @@ __all__ = [
     "instance_threshold",
     "section5_sweep",
     "necessary_thresholds",
-    "threshold_summary",
-    "success_curve",
-    "format_threshold_summary",
-    "THRESHOLD_LABELS",
     "load_results",
     "RESULTS_DIR",
 ]
@@ -198,7 +194,7 @@ def instance_threshold(task, rng=None):
         at the sharp certificate's threshold, where the relaxation is provably exact
         (None when ``check_certificate`` is False).
     """
-    _check_task(task, "task", _INSTANCE_KEYS + ("tol", "exact_tol"))
+    check_task(task, "task", INSTANCE_KEYS + ("tol", "exact_tol"))
     check_positive(task["tol"], "task['tol']")
     check_positive(task["exact_tol"], "task['exact_tol']")
     check_choice(task.get("search", "bisect"), "task['search']", ("bisect", "from_necessary"))
@@ -349,7 +345,7 @@ def necessary_thresholds(rows):
     for i, row in enumerate(rows):
         if isinstance(row, dict) and "necessary" in row:
             continue
-        _check_task(row, f"rows[{i}]", _INSTANCE_KEYS + ("seed", "peng_wei"))
+        check_task(row, f"rows[{i}]", INSTANCE_KEYS + ("seed", "peng_wei"))
         check_int(row["seed"], f"rows[{i}]['seed']", minimum=0)
         check_positive(row["peng_wei"], f"rows[{i}]['peng_wei']")
     for row in rows:
@@ -359,118 +355,6 @@ def necessary_thresholds(rows):
                        distribution=row["distribution"])
         row["necessary"] = _smallest(lambda s: pw_necessary(*make(s)).holds, row["peng_wei"])
     return rows
-
-
-def _groups(rows, by):
-    keys = sorted({tuple(r[b] for b in by) for r in rows})
-    return [(k, [r for r in rows if tuple(r[b] for b in by) == k]) for k in keys]
-
-
-def threshold_summary(rows, by=("layout", "K", "d")):
-    """Mean thresholds per setting, each with a 95 % Student-t interval over instances.
-
-    Paper: Paper 3, Section 5, Figures 4 and 5.
-    Chapter: book/convex/phase_transitions.
-
-    Parameters
-    ----------
-    rows : list of dict
-        Rows of :func:`section5_sweep` (at least two per setting).
-    by : tuple of str
-        The keys that define a setting.
-
-    Returns
-    -------
-    list of dict
-        Per setting: the keys of `by`, ``instances``, and for each of
-        ``peng_wei, proximity, sharp_certificate`` (and ``necessary`` when the
-        rows have it) an :class:`kmbook.claims.Estimate`.
-    """
-    by = as_list(by, "by", "a tuple of row keys")
-    if not by or not all(isinstance(b, str) for b in by):
-        raise TypeError(f"by must be a non-empty tuple of row keys (str), e.g. ('layout', 'K', 'd'); got {by!r}.")
-    fields = ["peng_wei", "proximity", "sharp_certificate"]
-    rows = _check_rows(rows, "rows", tuple(by) + tuple(fields))
-    for i, r in enumerate(rows):
-        for f in fields + (["necessary"] if "necessary" in r else []):
-            _check_real(r[f], f"rows[{i}][{f!r}]")
-        try:
-            hash(tuple(r[b] for b in by))
-        except TypeError as exc:
-            raise TypeError(f"rows[{i}] must hold hashable values under the keys of by {by}.") from exc
-    out = []
-    if rows and all("necessary" in r for r in rows):
-        fields.append("necessary")
-    groups = _groups(rows, by)
-    for key, sel in groups:
-        if len(sel) < 2:
-            raise ValueError(f"rows must hold at least two instances per setting; the setting {key} of by has "
-                             f"{len(sel)}.")
-    for key, sel in groups:
-        s = dict(zip(by, key))
-        s["instances"] = len(sel)
-        for f in fields:
-            s[f] = mean_interval([r[f] for r in sel])
-        out.append(s)
-    return out
-
-
-def success_curve(rows, deltas):
-    """Share of instances on which Peng–Wei is exact at each separation, with Wilson intervals.
-
-    An instance counts as exact at ``delta`` when ``delta`` is at least the top
-    of its bracket and as not exact when ``delta`` is at most the bottom; a
-    ``delta`` inside a bracket is undecided and counts as not exact (so the
-    curve is a lower estimate within ``tol`` of the truth).
-
-    Paper: Paper 3, Section 5 (the paper's protocol: success rate against
-    separation).
-    Chapter: book/convex/phase_transitions.
-
-    Parameters
-    ----------
-    rows : list of dict
-        Rows of one setting.
-    deltas : array-like
-        Separations.
-
-    Returns
-    -------
-    list of kmbook.claims.Proportion
-    """
-    rows = _check_rows(rows, "rows", ("bracket",))
-    tops = []
-    for i, r in enumerate(rows):
-        bracket = as_real_array(r["bracket"], f"rows[{i}]['bracket']", ndim=1)
-        if bracket.shape != (2,):
-            raise ValueError(f"rows[{i}]['bracket'] must be [lo, hi]; got shape {bracket.shape}.")
-        tops.append(_check_real(bracket[1], f"rows[{i}]['bracket'][1]"))
-    deltas = as_real_array(deltas, "deltas", ndim=1)
-    top = np.array(tops)
-    return [proportion(int(np.sum(top <= dl)), top.size) for dl in deltas]
-
-
-THRESHOLD_LABELS = {
-    "peng_wei": "Peng–Wei exact",
-    "sharp_certificate": "sharp certificate",
-    "proximity": "(1.1) holds",
-    "necessary": "necessary condition holds",
-}
-
-
-def format_threshold_summary(summary, x):
-    """Plain-text table of :func:`threshold_summary` output: one line per setting, means with intervals.
-
-    Chapter: book/convex/phase_transitions.
-    """
-    summary = _check_summary(summary, x)
-    fields = [f for f in THRESHOLD_LABELS if f in summary[0]]
-    head = f"{x:>3s} {'runs':>4s} | " + " | ".join(f"{THRESHOLD_LABELS[f]:^24s}" for f in fields)
-    lines = [head]
-    for s in summary:
-        cells = [f"{s[f].value:6.3f} ({s[f].lo:.3f} to {s[f].hi:.3f})" for f in fields]
-        lines.append(f"{s[x]:3d} {s['instances']:4d} | " + " | ".join(f"{c:^24s}" for c in cells))
-    return "\n".join(lines)
 
 
 def load_results(name):
@@ -492,7 +376,7 @@ def load_results(name):
         raise TypeError(f"name must be a file name (str) in scripts/results/ without .json; got {name!r}.")
     path = RESULTS_DIR / f"{name}.json"
     if not path.exists():
-        raise _MissingResults(
+        raise MissingResults(
             f"name={name!r}: no stored sweep {path}; the results live in the repository's scripts/results/ "
             "(regenerate with scripts/phase_transitions.py --protocol random ... --out PATH)."
         )

@@ -29,7 +29,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from . import _population_nd as _pn
-from ._validation import _as_real, check_positive, check_qmc
+from ._validation import as_real, check_positive, check_qmc
 from .models import model_centers
 
 __all__ = ["segment", "on_axis_cost", "centres_given_boundary", "example2_minimum", "example2_range_end",
@@ -102,7 +102,7 @@ def centres_given_boundary(t, r):
     >>> [round(v, 12) for v in centres_given_boundary(-0.25, 0.25)]
     [-1.0, 0.5]
     """
-    t, r = _as_real(t, "t"), _r(r)
+    t, r = as_real(t, "t"), _r(r)
     if not math.pi * r * r > 0:
         raise ValueError(f"r is too small: the disk area pi r^2 underflows to 0 in float64; got r = {r!r}.")
     A, M = segment(t, r)

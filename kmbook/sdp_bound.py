@@ -142,7 +142,7 @@ def dual_function(D, B, k, relaxation, *, rigorous=True, n_features=None):
         On the scale of ``<D, Z>`` (twice the k-means scale).
     """
     D, B, k, relaxation, n_features = _check_args(D, B, k, relaxation, n_features)
-    return _dual_value(D, B, k, relaxation, rigorous=rigorous, n_features=n_features)
+    return dual_value_unchecked(D, B, k, relaxation, rigorous=rigorous, n_features=n_features)
 
 
 def _check_args(D, B, k, relaxation, n_features):
@@ -157,7 +157,7 @@ def _check_args(D, B, k, relaxation, n_features):
     return D, B, k, relaxation, n_features
 
 
-def _dual_value(D, B, k, relaxation, *, rigorous=True, n_features=None):
+def dual_value_unchecked(D, B, k, relaxation, *, rigorous=True, n_features=None):
     """:func:`dual_function` on checked input (the solver's inner loop calls this)."""
     n_points = D.shape[0]
     B = _dual_sign(np.asarray(B, dtype=float), relaxation)
@@ -214,7 +214,7 @@ def lower_bound(D, B, k, relaxation, *, n_features=None):
     D, B, k, relaxation, n_features = _check_args(D, B, k, relaxation, n_features)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return _dual_value(D, B, k, relaxation, rigorous=True, n_features=n_features) / 2
+        return dual_value_unchecked(D, B, k, relaxation, rigorous=True, n_features=n_features) / 2
 
 
 def _dual_matrix(duals, relaxation, n_points):

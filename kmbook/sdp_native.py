@@ -305,7 +305,7 @@ def solve(X, D, scale, k, relaxation, options):
         partition), ``iterations``, ``history``, ``solve_time``.
     """
     from ._threads import numba_threads
-    from .sdp_bound import _dual_value
+    from .sdp_bound import dual_value_unchecked
 
     unknown = set(options) - set(NativeOptions)
     if unknown:
@@ -323,7 +323,7 @@ def solve(X, D, scale, k, relaxation, options):
         labels = np.zeros(n_points, dtype=np.int64) if k == 1 else np.arange(n_points)
     else:
         with numba_threads(int(opts["threads"])):
-            out = admm(Ds, k, relaxation, opts, lambda B: _dual_value(Ds, B, k, relaxation, rigorous=False))
+            out = admm(Ds, k, relaxation, opts, lambda B: dual_value_unchecked(Ds, B, k, relaxation, rigorous=False))
         labels = _round_from_factor(out["eig_values"], out["eig_vectors"], k)
     elapsed = time.perf_counter() - start
     if out["converged"]:

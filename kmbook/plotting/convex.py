@@ -11,7 +11,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from .._validation import as_labels, as_points, as_real_array
-from ..phase_transitions import THRESHOLD_LABELS
+from ..phase_summary import THRESHOLD_LABELS
 from ._style import PALETTE, color, get_ax
 
 __all__ = [
@@ -279,13 +279,13 @@ def plot_threshold_summary(summary, x, ax=None, *, rows=None, xlabel=None):
         The instances; their Peng–Wei thresholds are drawn as small dots.
     xlabel : str, optional
     """
-    from .._section5_checks import _check_real, _check_rows, _check_summary
+    from .._section5_checks import check_real, check_rows, check_summary
 
-    summary = _check_summary(summary, x)
+    summary = check_summary(summary, x)
     if rows is not None:
-        for i, r in enumerate(_check_rows(rows, "rows", (x, "peng_wei"))):
-            _check_real(r[x], f"rows[{i}][{x!r}]")
-            _check_real(r["peng_wei"], f"rows[{i}]['peng_wei']")
+        for i, r in enumerate(check_rows(rows, "rows", (x, "peng_wei"))):
+            check_real(r[x], f"rows[{i}][{x!r}]")
+            check_real(r["peng_wei"], f"rows[{i}]['peng_wei']")
     if xlabel is not None and not isinstance(xlabel, str):
         raise TypeError(f"xlabel must be None or a str; got {type(xlabel).__name__}.")
     fig, ax = get_ax(ax)

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from .._validation import _as_real, as_centers, as_list, as_points, as_real_array, check_int
+from .._validation import as_centers, as_list, as_points, as_real, as_real_array, check_int
 from ..models import BallMixture, GaussianMixture
 from ._style import PALETTE, color, get_ax
 from .samples import plot_trajectory, plot_voronoi
@@ -346,11 +346,11 @@ def plot_error_scaling(eta_max, errors, ax=None, *, slope=None, intercept=None, 
     x = as_real_array(eta_max, "eta_max").ravel()
     e = as_real_array(errors, "errors").ravel()
     if slope is not None:
-        slope = _as_real(slope, "slope")
+        slope = as_real(slope, "slope")
     if intercept is not None:
-        intercept = _as_real(intercept, "intercept")
+        intercept = as_real(intercept, "intercept")
     if reference is not None:
-        reference = _as_real(reference, "reference")
+        reference = as_real(reference, "reference")
     if not isinstance(label, str):
         raise TypeError(f"label must be a string (the legend entry); got {type(label).__name__}.")
     color_index = check_int(color_index, "color_index", minimum=0)
