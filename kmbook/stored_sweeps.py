@@ -84,11 +84,13 @@ def sweep_definitions(chapter):
     return _census_sweeps() if chapter == "census" else _algorithms_sweeps()
 
 
-def run_sweeps(chapter, *, executor=None, progress=None, only=None):
+def run_sweeps(chapter, *, executor=None, progress=None, only=None, checkpoint=None):
     """Run every sweep of ``chapter``; returns ``{name: {"tasks", "seed", "records"}}``.
 
     ``only`` restricts to the named sweeps (for quick partial runs); a name that
     is not a sweep of ``chapter`` is an error, not silently skipped.
+    ``checkpoint`` (a folder) gives every sweep its own checkpoint sub-folder, so a
+    killed run resumes (see :func:`kmbook.sweep.run_sweep`).
     """
     definitions = sweep_definitions(chapter)
     if only is not None:
@@ -101,12 +103,17 @@ def run_sweeps(chapter, *, executor=None, progress=None, only=None):
     for name, (tasks, seed) in definitions.items():
         if only is not None and name not in only:
             continue
-        records = run_census(tasks, rng=seed, executor=executor, progress=progress)
+        folder = None
+        if checkpoint is not None:
+            folder = pathlib.Path(checkpoint) / "".join(c if c.isalnum() else "_" for c in name)
+        records = run_census(tasks, rng=seed, executor=executor, progress=progress, checkpoint=folder)
         out[name] = dict(tasks=tasks, seed=seed, records=records)
     return out
 
 
 def _plain(x):
+    if hasattr(x, "as_dict"):   # typed tasks (kmbook.tasks) are stored as their dicts
+        x = x.as_dict()
     if isinstance(x, dict):
         return {str(k): _plain(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):

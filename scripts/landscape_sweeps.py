@@ -15,27 +15,24 @@ tests/test_stored_sweeps.py re-runs a slice of every sweep against the stored fi
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
-import multiprocessing
 import sys
 
+from kmbook.cli import add_sweep_arguments, checkpoint_path
 from kmbook.stored_sweeps import CHAPTERS, SWEEPS_DIR, run_sweeps, save_sweeps
+from kmbook.sweep import sweep_executor
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("chapter", choices=CHAPTERS)
-    p.add_argument("--workers", type=int, default=1, help="processes (1: run in this process)")
     p.add_argument("--out", help=f"output file (default {SWEEPS_DIR}/<chapter>.json)")
+    add_sweep_arguments(p)
     args = p.parse_args(argv)
     out = args.out or SWEEPS_DIR / f"{args.chapter}.json"
     command = f"python scripts/landscape_sweeps.py {args.chapter} --workers {args.workers}"
-    if args.workers > 1:
-        ctx = multiprocessing.get_context("spawn")   # numba's threading layer is not fork-safe
-        with cf.ProcessPoolExecutor(args.workers, mp_context=ctx) as pool:
-            sweeps = run_sweeps(args.chapter, executor=pool)
-    else:
-        sweeps = run_sweeps(args.chapter)
+    checkpoint = checkpoint_path(args, f"landscape_sweeps-{args.chapter}")
+    with sweep_executor(args.workers, args.scheduler) as ex:   # Dask: spawned workers, numba-safe
+        sweeps = run_sweeps(args.chapter, executor=ex, checkpoint=checkpoint)
     path = save_sweeps(out, sweeps, command=command)
     print(f"{sum(len(s['records']) for s in sweeps.values())} records written to {path}", file=sys.stderr)
 

@@ -15,25 +15,24 @@ clock per Birch set on a heavily shared two-core machine):
 
 Tasks already present in --out are kept (a checkpoint per data set), so an interrupted run
 resumes; --fresh ignores them. Progress bars come from kmbook.sweep.run_sweep (tqdm);
---workers N uses a spawn process pool; a Dask cluster plugs in through run_sweep's executor
-argument (distributed.Client(...).get_executor()).
+--workers N runs a local Dask cluster and --scheduler ADDRESS an existing one; finished tasks are
+also checkpointed per data set (--checkpoint, --no-checkpoint).
 """
 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
 import json
-import multiprocessing
 import os
 import sys
 import time
 
 import numpy as np
 
+from kmbook.cli import add_sweep_arguments, checkpoint_path
 from kmbook.large_n import efficiency_task, make_tasks, reference_solution
 from kmbook.proximity import certify
-from kmbook.sweep import run_sweep
+from kmbook.sweep import run_sweep, sweep_executor
 
 COMMAND = "python scripts/stochastic_large_n.py --workers 2 --out scripts/results/stochastic_large_n.json"
 
@@ -45,9 +44,9 @@ def parse_args(argv=None):
     p.add_argument("--replicates", type=int, default=5)
     p.add_argument("--passes", type=float, default=20.0, help="points touched by mini-batch / n")
     p.add_argument("--seed", type=int, default=2017)
-    p.add_argument("--workers", type=int, default=1, help="processes (1: run in this process)")
     p.add_argument("--out", required=True, help="JSON file with the results (also the checkpoint)")
     p.add_argument("--fresh", action="store_true", help="ignore results already in --out")
+    add_sweep_arguments(p)
     return p.parse_args(argv)
 
 
@@ -88,10 +87,8 @@ def main(argv=None):
             payload = json.load(fh)
     done = {_key(r) for r in payload["runs"]}
     payload["references"].update(references(args.datasets))
-    executor = None
-    if args.workers > 1:   # numba's threads do not survive fork: spawn the workers
-        executor = cf.ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn"))
-    try:
+    checkpoint = checkpoint_path(args, "stochastic_large_n")
+    with sweep_executor(args.workers, args.scheduler) as executor:   # Dask: spawned, numba-safe workers
         for name in args.datasets:   # one checkpoint per data set
             tasks = [t for t in make_tasks(datasets=(name,), seedings=tuple(args.seedings),
                                            replicates=args.replicates, seed=args.seed,
@@ -101,14 +98,12 @@ def main(argv=None):
                 continue
             t = time.perf_counter()
             # each task derives its own sampling stream from its parameters (task_rng)
-            payload["runs"] += run_sweep(efficiency_task, tasks, rng=args.seed,
-                                         executor=executor, desc=f"{name}: runs")
+            folder = None if checkpoint is None else checkpoint / name
+            payload["runs"] += run_sweep(efficiency_task, tasks, rng=args.seed, executor=executor,
+                                         desc=f"{name}: runs", checkpoint=folder)
             _save(args.out, payload)
             print(f"{name}: {len(tasks)} runs in {time.perf_counter() - t:.0f} s -> {args.out}",
                   file=sys.stderr)
-    finally:
-        if executor is not None:
-            executor.shutdown()
     _save(args.out, payload)
 
 

@@ -15,7 +15,26 @@ def _load(name):
 
 
 def test_every_script_has_a_smoke_test():
-    assert sorted(p.stem for p in SCRIPTS.glob("*.py")) == ["census", "figure1", "phase_transitions"]
+    # stochastic_large_n's smoke test (run and resume) is tests/test_large_n.py
+    assert sorted(p.stem for p in SCRIPTS.glob("*.py")) == [
+        "census", "figure1", "landscape_sweeps", "phase_transitions", "stochastic_large_n",
+    ]
+
+
+def test_landscape_sweeps_script(tmp_path, monkeypatch):
+    """The script end to end on one tiny census sweep (the chapters' sweeps take minutes)."""
+    import kmbook.stored_sweeps as stored
+    from kmbook.tasks import CensusTask
+
+    monkeypatch.chdir(tmp_path)
+    tiny = {"tiny": ([CensusTask(model="ball", k_star=2, k=2, d=1, eta_min=4.0, n=100, n_starts=2)], 7)}
+    monkeypatch.setattr(stored, "sweep_definitions", lambda chapter: tiny)
+    out = tmp_path / "census.json"
+    _load("landscape_sweeps").main(["census", "--out", str(out)])
+    sweeps, command = stored.load_sweeps("census", path=out)
+    assert command.startswith("python scripts/landscape_sweeps.py census")
+    assert list(sweeps) == ["tiny"] and len(sweeps["tiny"]["records"]) == 1
+    assert any((tmp_path / "_build" / "checkpoints").iterdir())  # checkpointed by default
 
 
 def test_census_script(tmp_path, capsys, monkeypatch):
