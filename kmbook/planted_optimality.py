@@ -19,7 +19,7 @@ from itertools import combinations
 
 import numpy as np
 
-from ._validation import as_points
+from ._validation import as_labels, as_points
 from .lloyd import lloyd
 
 __all__ = ["partition_cost", "merge_split_cost", "lloyd_best_cost"]
@@ -81,11 +81,21 @@ def merge_split_cost(X, labels, merge, split):
     >>> round(merge_split_cost(X, [0, 0, 1, 1, 2, 2], (0, 1), 2), 6)
     0.1
     """
-    X = as_points(X)
-    labels = np.asarray(labels)
-    a, b = merge
+    X = as_points(X, "X")
+    labels = as_labels(labels, "labels", n_samples=X.shape[0])
+    present = set(np.unique(labels).tolist())
+    if (isinstance(merge, (str, bytes)) or not hasattr(merge, "__len__") or len(merge) != 2
+            or not all(isinstance(c, (int, np.integer)) and not isinstance(c, bool) for c in merge)):
+        raise TypeError(f"merge must be a pair of cluster labels (a, b); got {merge!r}.")
+    if not isinstance(split, (int, np.integer)) or isinstance(split, bool):
+        raise TypeError(f"split must be a cluster label (an int); got {split!r}.")
+    a, b = (int(c) for c in merge)
+    split = int(split)
     if a == b or len({a, b, split}) != 3:
         raise ValueError("merge must name two different clusters and split a third one.")
+    missing = [c for c in (a, b, split) if c not in present]
+    if missing:
+        raise ValueError(f"merge and split must name clusters present in labels; {missing} are not.")
     merged = X[(labels == a) | (labels == b)]
     W = X[labels == split]
     m = W.shape[0]
