@@ -120,7 +120,7 @@ _HOMES = {
     "phase_transitions": ("DISTRIBUTIONS", "ball_points", "ball_model_data", "instance_threshold", "section5_sweep",
         "necessary_thresholds", "load_results", "RESULTS_DIR",),
     "phase_summary": ("threshold_summary", "success_curve", "THRESHOLD_LABELS", "format_threshold_summary",),
-    "report": ("fit_loglog", "format_table",),
+    "report": ("fit_loglog", "format_table", "markdown_table", "RenderedTable",),
     "claims": ("Claim", "ClaimFailed", "Claims", "ClaimsTable", "Comparison", "Estimate", "Proportion",
         "bootstrap_slope", "compare", "glue", "mean_interval", "proportion", "slope", "wilson_interval",),
     "cli": ("add_sweep_arguments", "checkpoint_path",),
