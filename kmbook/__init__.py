@@ -81,7 +81,7 @@ _HOMES = {
         "example2_hessian", "finite_difference_hessian", "example2_proof_quantities", "on_axis_cost",),
     "bounds": ("Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
         "global_minimum_1d", "facets_2d",),
-    "bounds_planar": ("inequality19_planar",),
+    "bounds_planar": ("inequality19_planar", "switching_coefficient", "planar_ball_cost", "halfplane_lemmas"),
     "likelihood": ("likelihood_gap", "likelihood_gap_leading_term",),
     "theorem_conditions": ("phi", "smallest_t_theorem2", "theorem2_requirements", "theorem2_holds",
         "theorem2_smallest_eta_min", "theorem3_requirements", "theorem3_holds", "theorem3_bounds",
