@@ -33,7 +33,8 @@ from ._validation import as_centers, check_positive
 from .bounds import facets_2d
 from .models import check_model
 
-__all__ = ["inequality19_planar", "switching_coefficient", "planar_ball_cost", "halfplane_lemmas"]
+__all__ = ["inequality19_planar", "switching_coefficient", "planar_ball_cost", "second_order_form",
+           "halfplane_lemmas"]
 
 
 def _line_moments(model, s, m, n, tau, lo, hi, a=0.0, b=1.0):
@@ -350,3 +351,49 @@ def halfplane_lemmas(offsets, r=1.0, sigma=1.0):
     cg = sigma * np.exp(-z * z / 2) / math.sqrt(2 * math.pi) / mass
     out["11"] = (cg, 2 * sigma * np.sqrt(1 - mass) / mass)
     return out
+
+
+def second_order_form(model, centers):
+    """The matrix ``M = Hessian / 2`` of ``G`` for a planar ball model, from the exact formula (ours).
+
+    ``G(beta + t v) = G(beta) + t grad.v + t^2 v^T M v + o(t^2)`` with
+    ``v^T M v = sum_i P(V_i)|v_i|^2 + switching_coefficient(v)``; ``M`` follows
+    by polarisation over the ``2k`` unit directions (centres flattened as
+    ``(x_1, y_1, x_2, ...)``).
+
+    Paper: Paper 1, decomposition (10) and Propositions 3-4.
+    Chapter: book/landscape/bounds.
+
+    Parameters
+    ----------
+    model : BallMixture
+        Planar ball model.
+    centers : array-like of shape (k, 2)
+        Pairwise distinct centres.
+
+    Returns
+    -------
+    ndarray of shape (2k, 2k)
+
+    Examples
+    --------
+    One centre on one disk: no facet, ``M`` is the identity.
+
+    >>> from kmbook.models import BallMixture
+    >>> second_order_form(BallMixture([[0.0, 0.0]], radius=1.0), [[0.0, 0.0]]).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    C = as_centers(centers, "centers", n_features=2)
+    _, P = planar_ball_cost(model, C, return_masses=True)
+    n = C.size
+    E = np.eye(n).reshape(n, *C.shape)
+
+    def q(V):
+        return float(P @ (V**2).sum(1)) + switching_coefficient(model, C, V)
+
+    diag = [q(E[a]) for a in range(n)]
+    M = np.diag(diag)
+    for a in range(n):
+        for b in range(a + 1, n):
+            M[a, b] = M[b, a] = (q(E[a] + E[b]) - diag[a] - diag[b]) / 2
+    return M

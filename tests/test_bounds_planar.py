@@ -5,7 +5,13 @@ import pytest
 from scipy.integrate import quad
 from scipy.stats import norm
 
-from kmbook.bounds_planar import inequality19_planar
+from kmbook.bounds_planar import (
+    halfplane_lemmas,
+    inequality19_planar,
+    planar_ball_cost,
+    second_order_form,
+    switching_coefficient,
+)
 from kmbook.models import BallMixture, GaussianMixture
 
 
@@ -41,7 +47,6 @@ def test_midpoint_inside_gives_zero_and_bad_radius_raises():
 
 
 # --- the exact switching coefficient (ours) against finite differences of an exact G ---
-from kmbook.bounds_planar import halfplane_lemmas, planar_ball_cost, switching_coefficient  # noqa: E402
 
 
 def _fd(model, C, V, h=1e-3):
@@ -121,3 +126,17 @@ def test_halfplane_lemmas_hold_and_lemma8_is_attained_at_pi_over_4():
         assert np.all(lhs <= rhs), key
     lhs, rhs = out["8"]
     assert (lhs / rhs).max() == pytest.approx(np.pi / 4)
+
+
+def test_second_order_form_matches_finite_differences_at_a_four_disk_minimum():
+    # two centres each own a side disk and halves of the disks above and below (a Lloyd fixed
+    # point by symmetry); the smallest eigenvalue belongs to the rotation v_1 = -v_2 = (0, 1)
+    h, x1 = 1.2, -(1 + 2 / (3 * np.pi))
+    m = BallMixture([[-2.0, 0.0], [2.0, 0.0], [0.0, h], [0.0, -h]], radius=1.0)
+    C = np.array([[x1, 0.0], [-x1, 0.0]])
+    M = second_order_form(m, C)
+    rng = np.random.default_rng(3)
+    for V in [np.array([[0.0, 1.0], [0.0, -1.0]]), rng.normal(size=(2, 2))]:
+        assert V.ravel() @ M @ V.ravel() == pytest.approx(_fd(m, C, V), abs=2e-6)
+    w, U = np.linalg.eigh(M)
+    assert w[0] > 0 and abs(abs(U[:, 0] @ np.array([0, 1, 0, -1]) / np.sqrt(2)) - 1) < 1e-9
