@@ -81,6 +81,8 @@ _HOMES = {
         "example2_hessian", "finite_difference_hessian", "example2_proof_quantities", "on_axis_cost",),
     "bounds": ("Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
         "global_minimum_1d", "facets_2d",),
+    "census_clusters": ("task_counts", "cluster_bootstrap", "cluster_bootstrap_slope", "SignTest", "sign_test",
+        "mcnemar"),
     "bounds_planar": ("inequality19_planar", "switching_coefficient", "planar_ball_cost", "second_order_form",
         "halfplane_lemmas"),
     "likelihood": ("likelihood_gap", "likelihood_gap_leading_term",),
