@@ -29,7 +29,7 @@ import math
 import numpy as np
 from scipy.special import ndtr
 
-from ._validation import as_centers, check_positive
+from ._validation import as_centers, as_real_array, check_positive
 from .bounds import facets_2d
 from .models import check_model
 
@@ -183,8 +183,13 @@ def switching_coefficient(model, centers, v):
     True
     """
     check_model(model)
+    if model.d != 2:
+        raise ValueError(f"model must be planar (d = 2); got d = {model.d}.")
     C = as_centers(centers, "centers", n_features=model.d)
-    V = np.asarray(v, dtype=float)
+    try:
+        V = np.asarray(v, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"v must be an array of shape {C.shape} (one direction per centre).") from exc
     if V.shape != C.shape or not np.all(np.isfinite(V)):
         raise ValueError(f"v must be a finite array of shape {C.shape} (one direction per centre); "
                          f"got shape {V.shape}.")
@@ -239,7 +244,9 @@ def planar_ball_cost(model, centers, *, return_masses=False):
 
     check_model(model)
     if model.d != 2 or hasattr(model, "sigma"):
-        raise ValueError("planar_ball_cost needs a planar BallMixture (d = 2).")
+        raise ValueError("model must be a planar BallMixture (d = 2) for planar_ball_cost.")
+    if not isinstance(return_masses, bool):
+        raise TypeError(f"return_masses must be a bool; got {type(return_masses).__name__}.")
     C = as_centers(centers, "centers", n_features=2)
     r, k = model.radius, len(C)
 
@@ -324,10 +331,10 @@ def halfplane_lemmas(offsets, r=1.0, sigma=1.0):
     """
     from scipy.integrate import quad
 
-    check_positive(r, "r")
-    check_positive(sigma, "sigma")
-    u = np.asarray(offsets, dtype=float).ravel()
-    if u.size == 0 or np.any(np.abs(u) >= 1):
+    r = check_positive(r, "r")
+    sigma = check_positive(sigma, "sigma")
+    u = as_real_array(offsets, "offsets").ravel()
+    if u.size == 0 or u.size > 1000 or not np.all(np.abs(u) < 1):
         raise ValueError("offsets must be a non-empty array inside (-1, 1) (delta / r).")
     dl = np.abs(u) * r
     seg = r * r * np.arccos(dl / r) - dl * np.sqrt(r * r - dl * dl)  # area of {x1 >= |delta|}

@@ -18,14 +18,20 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import binomtest
 
+from ._validation import as_generator, as_list, as_real_array, check_fraction, check_int
 from .census_counts import reaches_truth
 from .claims import Estimate
+from .structure import KINDS
 
 __all__ = ["task_counts", "cluster_bootstrap", "cluster_bootstrap_slope", "SignTest", "sign_test",
            "mcnemar"]
 
 
 def _hits(record, prop):
+    need = {"structure": ("satisfies",), "truth": ("cost", "truth_cost")}.get(prop, ("counts",))
+    missing = [key for key in need if key not in record]
+    if missing:
+        raise ValueError(f"records must be census records of kmbook.census.census_task; one lacks {missing}.")
     if prop == "structure":
         return [bool(s) for s in record["satisfies"]]
     if prop == "truth":
@@ -52,13 +58,22 @@ def task_counts(records, prop="structure"):
     -------
     ndarray of shape (n_tasks, 2)
     """
-    if not isinstance(records, (list, tuple)) or not records:
+    records = as_list(records, "records", "a list of census records (dicts)")
+    if not records:
         raise ValueError("records must be a non-empty list of census records.")
     if not all(isinstance(r, Mapping) for r in records):
         raise TypeError("records must hold census records (dicts).")
+    kinds = ("structure", "truth") + tuple("has_" + k for k in KINDS)
+    if not isinstance(prop, str) or prop not in kinds:
+        raise ValueError(f"prop must be one of {kinds}; got {prop!r}.")
     out = []
     for r in records:
-        hits = _hits(r, prop)
+        try:
+            hits = _hits(r, prop)
+        except (TypeError, KeyError, AttributeError) as exc:
+            raise ValueError(f"records must be census records of kmbook.census.census_task: {exc!r}") from exc
+        if not hits:
+            raise ValueError("records must hold at least one run per task.")
         out.append((sum(hits), len(hits)))
     return np.array(out, dtype=int)
 
@@ -98,9 +113,9 @@ def cluster_bootstrap(records, prop="structure", *, rng, n_boot=2000, confidence
     (0.5, 0.0, 1.0)
     """
     c = task_counts(records, prop)
-    if int(n_boot) < 100:
-        raise ValueError(f"n_boot must be at least 100, got {n_boot}.")
-    gen = np.random.default_rng(rng)
+    n_boot = check_int(n_boot, "n_boot", minimum=100, maximum=10**6)
+    confidence = check_fraction(confidence, "confidence")
+    gen = as_generator(rng)
     idx = gen.integers(0, len(c), (int(n_boot), len(c)))
     shares = c[idx, 0].sum(1) / c[idx, 1].sum(1)
     alpha = 1 - confidence
@@ -126,10 +141,22 @@ def cluster_bootstrap_slope(groups, *, rng, n_boot=2000, confidence=0.95):
     -------
     Estimate
     """
-    groups = [(np.asarray(x, float).ravel(), np.asarray(y, float).ravel()) for x, y in groups]
-    groups = [(x, y) for x, y in groups if x.size]
-    if len(groups) < 3:
-        raise ValueError("groups must hold at least three non-empty groups of points.")
+    n_boot = check_int(n_boot, "n_boot", minimum=100, maximum=10**6)
+    confidence = check_fraction(confidence, "confidence")
+    pairs = []
+    for g in as_list(groups, "groups", "a list of (x, y) array pairs"):
+        try:
+            x, y = g
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"groups must hold (x, y) pairs of arrays; got {g!r}.") from exc
+        x, y = as_real_array(x, "groups x").ravel(), as_real_array(y, "groups y").ravel()
+        if x.shape != y.shape or not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+            raise ValueError("groups must hold (x, y) pairs of finite arrays of equal length.")
+        if x.size:
+            pairs.append((x, y))
+    groups = pairs
+    if len(groups) < 3 or np.ptp(np.concatenate([x for x, _ in groups])) == 0:
+        raise ValueError("groups must hold at least three non-empty groups of points with varying x.")
 
     def fit(sel):
         x = np.concatenate([groups[i][0] for i in sel])
@@ -138,7 +165,7 @@ def cluster_bootstrap_slope(groups, *, rng, n_boot=2000, confidence=0.95):
         den = xc @ xc
         return np.nan if den == 0 else float(xc @ (y - y.mean()) / den)
 
-    gen = np.random.default_rng(rng)
+    gen = as_generator(rng)
     boots = np.array([fit(gen.integers(0, len(groups), len(groups))) for _ in range(int(n_boot))])
     boots = boots[np.isfinite(boots)]
     alpha = 1 - confidence
@@ -170,7 +197,9 @@ def sign_test(a, b):
     >>> str(sign_test([1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 0, 0]))
     '6 favour the first, 0 the second, 0 tie (sign test p = 0.031)'
     """
-    a, b = np.asarray(a, float).ravel(), np.asarray(b, float).ravel()
+    a, b = as_real_array(a, "a").ravel(), as_real_array(b, "b").ravel()
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ValueError("a and b must be finite paired values.")
     if a.shape != b.shape or a.size == 0:
         raise ValueError(f"a and b must be paired values of equal, non-zero length; got {a.size} and {b.size}.")
     pa, pb = int((a > b).sum()), int((a < b).sum())
@@ -194,8 +223,10 @@ def mcnemar(a, b):
     >>> mcnemar([True, True, False], [True, False, False]).favour_a
     1
     """
-    a = np.asarray(a, dtype=bool).ravel()
-    b = np.asarray(b, dtype=bool).ravel()
+    a = as_real_array(a, "a").ravel()
+    b = as_real_array(b, "b").ravel()
+    if not (np.all(np.isin(a, (0, 1))) and np.all(np.isin(b, (0, 1)))):
+        raise ValueError("a and b must be verdicts (booleans, or 0/1) on the same runs.")
     if a.shape != b.shape or a.size == 0:
         raise ValueError("a and b must be verdicts on the same runs (equal, non-zero length).")
-    return sign_test(a.astype(int), b.astype(int))
+    return sign_test(a, b)

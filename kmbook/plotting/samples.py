@@ -8,7 +8,16 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Circle
 
-from .._validation import as_centers, as_labels, as_points, as_real_array
+from .._validation import (
+    as_bounds,
+    as_centers,
+    as_labels,
+    as_list,
+    as_points,
+    as_real,
+    as_real_array,
+    check_int,
+)
 from ..voronoi import voronoi_cells
 from ._style import color, get_ax
 
@@ -126,8 +135,16 @@ def plot_switching_regions(centers, v, t, ax=None, *, bounds, disks=None, n_grid
     """
     C = as_centers(centers, "centers", n_features=2)
     V = as_real_array(v, "v")
-    if V.shape != C.shape:
-        raise ValueError(f"v must have the shape of centers {C.shape}; got {V.shape}.")
+    if V.shape != C.shape or not np.all(np.isfinite(V)):
+        raise ValueError(f"v must be finite with the shape of centers {C.shape}; got {V.shape}.")
+    t = as_real(t, "t")
+    bounds = as_bounds(bounds)
+    n_grid = check_int(n_grid, "n_grid", minimum=2, maximum=4000)
+    disks = [] if disks is None else as_list(disks, "disks", "a list of (centre, radius) pairs")
+    try:
+        disks = [(np.asarray(c, float).reshape(2), float(rad)) for c, rad in disks]
+    except (TypeError, ValueError) as exc:
+        raise TypeError("disks must be a list of (centre, radius) pairs.") from exc
     fig, ax = get_ax(ax, figsize=(5.2, 5.2))
     xs = np.linspace(bounds[0], bounds[1], n_grid)
     ys = np.linspace(bounds[2], bounds[3], n_grid)
@@ -141,7 +158,7 @@ def plot_switching_regions(centers, v, t, ax=None, *, bounds, disks=None, n_grid
     ax.contour(X, Y, old, levels=np.arange(len(C)) + 0.5, colors="tab:blue", linewidths=1.2)
     ax.contour(X, Y, new, levels=np.arange(len(C)) + 0.5, colors="tab:red", linewidths=1.2,
                linestyles="--")
-    for centre, radius in disks or []:
+    for centre, radius in disks:
         ax.add_patch(Circle(centre, radius, fill=False, color="0.4", lw=1))
     ax.scatter(C[:, 0], C[:, 1], color="tab:red", s=30, zorder=5)
     ax.scatter(*(C + t * V).T, marker="*", color="tab:blue", s=80, zorder=5)
