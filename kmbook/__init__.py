@@ -81,7 +81,10 @@ _HOMES = {
         "example2_hessian", "finite_difference_hessian", "example2_proof_quantities", "on_axis_cost",),
     "bounds": ("Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
         "global_minimum_1d", "facets_2d",),
-    "bounds_planar": ("inequality19_planar",),
+    "census_clusters": ("task_counts", "cluster_bootstrap", "cluster_bootstrap_slope", "SignTest", "sign_test",
+        "mcnemar"),
+    "bounds_planar": ("inequality19_planar", "switching_coefficient", "planar_ball_cost", "second_order_form",
+        "halfplane_lemmas"),
     "likelihood": ("likelihood_gap", "likelihood_gap_leading_term",),
     "theorem_conditions": ("phi", "smallest_t_theorem2", "theorem2_requirements", "theorem2_holds",
         "theorem2_smallest_eta_min", "theorem3_requirements", "theorem3_holds", "theorem3_bounds",
@@ -130,7 +133,7 @@ _HOMES = {
     "plotting": ("PALETTE", "use_style", "color", "plot_voronoi", "plot_points", "plot_trajectory",
         "plot_line_model", "plot_cost_contours", "plot_kind_map", "plot_association", "plot_figure1",
         "plot_curves", "plot_error_scaling", "plot_partition_matrix", "plot_proximity", "plot_recovery_region",
-        "plot_threshold_curves", "plot_threshold_summary", "plot_loglog_gap",),
+        "plot_threshold_curves", "plot_threshold_summary", "plot_loglog_gap", "plot_switching_regions",),
 }
 
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
