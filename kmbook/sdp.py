@@ -167,14 +167,16 @@ def _solve(X, k, relaxation, solver, solver_options, residual_tol):
     kkt = _kkt(Ds, Zv, k, duals_s, key)
     duals = {name: _scaled(v, scale) for name, v in duals_s.items()}
     from .sdp_bound import certify_solution
+    from .sdp_upper import feasible_point
 
     value = float(np.sum(D * Zv)) / 2
+    upper = feasible_point(D, Zv, k, relaxation)[1]
     lower, gap, partition = certify_solution(X, D, Zv, duals, k, relaxation, value, labels=round_solution(Zv, k))
     kkt["certified_gap"] = gap
     result = SDPResult(
         Z=Zv, value=value, status=status, solve_time=elapsed, solver=solver,
         relaxation=relaxation, k=k, residuals=residuals, kkt=kkt, duals=duals, residual_tol=residual_tol,
-        lower_bound=lower, certified_partition=partition,
+        lower_bound=lower, certified_partition=partition, upper_bound=upper,
     )
     if not result.verified:
         checks = {**residuals, **kkt}
