@@ -92,7 +92,7 @@ def feasible_point(D, Z, k, relaxation, *, lambda_min=None):
     >>> round(upper, 9), t < 1e-9
     (1.0, True)
     """
-    from .sdp_bound import lambda_min_estimate, certified_lambda_min
+    from .sdp_bound import certified_lambda_min, lambda_min_estimate
 
     n_points = D.shape[0]
     Za = _affine_fix(np.asarray(Z, dtype=float), k, relaxation)

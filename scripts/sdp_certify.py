@@ -11,8 +11,9 @@ Peng–Wei SDP with ``solver="kmbook"`` (progress bar over ADMM iterations) and 
 
 * ``<out>.json``: the subsample's recipe, k, value, lower and upper bounds, certified gap,
   iterations, time, peak memory, load average, machine and the command;
-* ``<out>.npz``: the subsample's indices, the rounded labels and the dual matrix ``B`` of
-  ``Z >= 0`` stored as float32 (its strictly lower triangle). Any ``B >= 0`` gives a valid
+* ``<out>.npz``: the subsample's indices, the rounded labels, a factor ``F`` of the
+  solution (``Z ~ J / N + F F^T``; empty when ``Z`` is the labels' partition matrix) and
+  the dual matrix ``B`` of ``Z >= 0`` stored as float32 (its strictly lower triangle). Any ``B >= 0`` gives a valid
   lower bound, so rounding it to float32 keeps the bound rigorous; the JSON's
   ``lower_bound_stored`` is the bound recomputed from the stored ``B``, which the chapter
   recomputes again.
@@ -47,23 +48,16 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def subsample(name, n, seed):
-    """The subsample the chapter rebuilds: ``n`` sorted indices drawn without replacement."""
-    from kmbook.data import load
-
-    data = load(name)
-    idx = np.sort(np.random.default_rng(seed).choice(data.X.shape[0], size=n, replace=False))
-    return np.asarray(data.X, dtype=float)[idx], idx, int(data.k)
-
-
 def main(argv=None):
     from tqdm.auto import tqdm
 
     from kmbook import sdp
-    from kmbook.sdp_stored import pack_dual, stored_lower_bound
+    from kmbook.planted_optimality import partition_cost
+    from kmbook.sdp_stored import benchmark_subsample, pack_dual, solution_factor, stored_lower_bound
+    from kmbook.sdp_upper import feasible_point
 
     args = parse_args(argv)
-    X, idx, k = subsample(args.set, args.n, args.seed)
+    X, idx, k = benchmark_subsample(args.set, args.n, args.seed)
     bar = tqdm(total=None, unit="check", disable=os.environ.get("KMBOOK_PROGRESS") == "0")
 
     def progress(row):
@@ -79,14 +73,18 @@ def main(argv=None):
     packed = pack_dual(res.duals["nonnegative"])
     lb_stored = stored_lower_bound(X, k, args.relaxation, packed)
     labels = sdp.round_solution(res.Z, k)
+    factor = np.zeros((len(X), 0)) if res.partition_solution else solution_factor(res.Z)
+    ub_stored = (partition_cost(X, labels) if res.partition_solution else
+                 feasible_point(sdp.distance_matrix(X), 1.0 / len(X) + factor @ factor.T, k, args.relaxation)[1])
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out.with_suffix(".npz"), indices=idx, labels=labels, dual_lower=packed)
+    np.savez_compressed(out.with_suffix(".npz"), indices=idx, labels=labels, dual_lower=packed, factor=factor)
     record = {
         "set": args.set, "n": args.n, "seed": args.seed, "k": k, "relaxation": args.relaxation, "tol": args.tol,
         "value": res.value, "lower_bound": res.lower_bound, "upper_bound": res.upper_bound,
         "lower_bound_stored": lb_stored, "certified_gap": res.certified_gap,
-        "certified_gap_stored": (res.value - lb_stored) / res.value,
+        "upper_bound_stored": ub_stored, "factor_rank": int(factor.shape[1]),
+        "certified_gap_stored": (ub_stored - lb_stored) / ub_stored,
         "partition_solution": bool(res.partition_solution),
         "certified_partition": res.certified_partition is not None, "status": res.status,
         "verified": bool(res.verified), "max_residual": res.max_residual, "iterations": res.iterations,
