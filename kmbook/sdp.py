@@ -35,9 +35,13 @@ partial eigendecompositions, no cvxpy), for N in the hundreds to thousands; its 
 --native`` (results in ``benchmarks/results/sdp_native*.json``; see README).
 
 Whatever the solver, every result carries ``lower_bound``, a rigorous lower bound on the
-relaxation's optimum (:mod:`kmbook.sdp_bound`), and ``kkt["certified_gap"]``, which enters
+relaxation's optimum (:mod:`kmbook.sdp_bound`), ``upper_bound``, the cost of a feasible
+point built from ``Z`` (:mod:`kmbook.sdp_upper`), and ``kkt["certified_gap"]``, which enters
 :attr:`SDPResult.verified`; and ``certified_partition`` when the rounded partition has a
-verified dual certificate (:func:`kmbook.proximity.dual_certificate`).
+verified dual certificate (:func:`kmbook.proximity.dual_certificate`). The native solver
+returns the feasible point itself as ``Z`` (so ``value == <D, Z> / 2 >= lower_bound`` and the
+certified gap is a proved bracket), or the rounded partition's membership matrix when its cost
+meets the lower bound within ``tol`` (``partition_solution``).
 
 A solve that ends without a solution (infeasible, unbounded, solver error)
 raises :class:`SDPSolveError`. Every returned solution is then checked a

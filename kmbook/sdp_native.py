@@ -23,10 +23,14 @@ step, the residuals and the next projection's input are one fused numba pass
 projection); every ``check_every`` iterations the dual function at ``B``
 (:func:`kmbook.sdp_bound.dual_function`) is evaluated and the best ``B`` kept.
 The dual converges much faster than primal feasibility on fractional optima, so
-once ``|value - bound| <= tol`` the penalty is raised until ``Z``'s residuals are
-below ``feas_tol`` too. The solver stops when both hold; the caller then computes
-the rigorous bound (:func:`kmbook.sdp_bound.lower_bound`), which is valid whatever
-the iterate's accuracy: speed heuristics here can make a result slow, never wrong.
+once ``|value - bound| <= tol / 2`` the penalty is raised until the *repaired* cost
+(the estimate of :func:`kmbook.sdp_upper.feasible_point`'s upper bound, which grows
+like ``N`` times ``Z``'s negative entries) is within ``tol`` of the bound too. When
+the partition rounded from the iterate already has cost within ``tol`` of the bound,
+the solver stops and returns that partition's matrix. The caller then computes the
+rigorous lower bound (:func:`kmbook.sdp_bound.lower_bound`) and the feasible point,
+both valid whatever the iterate's accuracy: speed heuristics here can make a result
+slow, never wrong.
 
 Peers (from their published descriptions): SDPNAL+ (ADMM+ as phase one of a
 semismooth Newton augmented Lagrangian method — the accurate route, too long for
@@ -53,7 +57,7 @@ FULL_EIGH_MAX_N = 200
 
 #: Default options of the native solver (``solver_options`` overrides any of them).
 NativeOptions = {
-    "tol": 1e-5,        # relative certified gap |value - lower bound| / value at which to stop
+    "tol": 1e-5,        # relative certified gap (upper - lower bound) / upper at which to stop
     "feas_tol": 1e-5,    # largest violation of Z >= 0 (and of diag Z = K/N) at which to stop
     "max_iter": 20_000,  # ADMM iterations
     "max_time": None,    # seconds; None means no limit

@@ -17,12 +17,13 @@ from kmbook.sdp_stored import (
     recheck_certificate,
 )
 
-STORED = CERTIFICATES_DIR / "s1_n2000.json"
+NAME = "s1_n1000"  # the certificate book/convex/sdp_at_scale loads
+STORED = CERTIFICATES_DIR / f"{NAME}.json"
 
 
 @pytest.mark.skipif(not STORED.exists(), reason="run scripts/sdp_certify.py to create the stored certificate")
 def test_stored_certificate_recomputes():
-    record, arrays = load_certificate("s1_n2000")
+    record, arrays = load_certificate(NAME)
     check = recheck_certificate(record, arrays)
     assert check["indices_match"] and arrays["labels"].shape == (record["n"],)
     assert check["lower_bound"] == pytest.approx(record["lower_bound_stored"], rel=1e-9)
@@ -36,7 +37,7 @@ def test_stored_certificate_recomputes():
 
 @pytest.mark.skipif(not STORED.exists(), reason="run scripts/sdp_certify.py to create the stored certificate")
 def test_a_slice_of_the_stored_recipe_resolves_to_the_tolerance():
-    record, _ = load_certificate("s1_n2000")
+    record, _ = load_certificate(NAME)
     X, idx, k = benchmark_subsample(record["set"], 90, record["seed"])
     res = getattr(sdp, record["relaxation"])(X, k, "kmbook", solver_options={"tol": record["tol"],
                                                                            "feas_tol": record["tol"]})
