@@ -67,8 +67,8 @@ def test_phase_transitions_script(tmp_path, capsys, monkeypatch):
 
 
 def test_sdp_certify_script(tmp_path, monkeypatch):
-    """A 60-point slice of the stored S1 certificate's recipe, end to end: the stored files
-    reproduce both bounds and the bracket meets the tolerance."""
+    """The script end to end on 60 points of S1: the stored files reproduce both bounds and
+    the bracket meets the tolerance."""
     from kmbook.sdp_stored import load_certificate, recheck_certificate
 
     monkeypatch.setenv("KMBOOK_PROGRESS", "0")
