@@ -17,7 +17,7 @@ from kmbook.sdp_stored import (
     recheck_certificate,
 )
 
-NAME = "g2-2-50_n2000"  # the fractional certificate book/convex/sdp_at_scale loads
+NAME = "g2-2-10_n2000"  # the certificate book/convex/sdp_at_scale loads
 STORED = CERTIFICATES_DIR / f"{NAME}.json"
 
 
