@@ -24,6 +24,8 @@ import time
 import warnings
 from functools import partial
 
+import numpy as np
+
 from ._validation import check_choice, check_int, check_positive
 from .exceptions import ConvergenceWarning
 from .necessary import al_necessary, pw_necessary
@@ -33,7 +35,7 @@ from .planted_optimality import partition_cost
 from .proximity import al_proximity, pw_proximity
 from .sdp import amini_levina, exactness_error, peng_wei
 
-__all__ = ["VERDICTS", "recovery_trial", "verdict_counts"]
+__all__ = ["VERDICTS", "recovery_trial", "verdict_counts", "condition_share", "load_recovery"]
 
 #: The three verdicts of a (instance, separation, relaxation) cell.
 VERDICTS = ("exact", "not_exact", "undecided")
@@ -180,4 +182,51 @@ def verdict_counts(rows, relaxation, delta):
                 found = True
     if not found:
         raise ValueError(f"no cell with relaxation={relaxation!r} and delta={delta!r} in rows.")
+    return out
+
+
+def condition_share(rows, relaxation, deltas, which="necessary"):
+    """Number of instances whose necessary (or sufficient) condition holds at each separation.
+
+    The necessary condition's share bounds the share of exact instances from above (Theorems
+    3.3/3.6, reconstructed); the sufficient condition's ((1.1), or its Amini–Levina analogue of
+    Theorem 3.5) from below.
+
+    Chapter: book/convex/phase_transitions.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of :func:`recovery_trial`.
+    relaxation : {"peng_wei", "amini_levina"}
+    deltas : array-like of float
+    which : {"necessary", "sufficient"}, default="necessary"
+
+    Returns
+    -------
+    ndarray of int
+        For each separation, the instances whose threshold is at most it.
+    """
+    check_choice(relaxation, "relaxation", tuple(_SOLVE))
+    check_choice(which, "which", ("necessary", "sufficient"))
+    thresholds = np.array([row[which][relaxation] for row in rows])
+    return (thresholds[None, :] <= np.asarray(deltas, dtype=float)[:, None]).sum(axis=1)
+
+
+def load_recovery(name="section5_recovery"):
+    """The stored sweep of ``scripts/section5_recovery.py`` (``scripts/results/<name>.json``).
+
+    Chapter: book/convex/phase_transitions.
+
+    Returns
+    -------
+    dict
+        ``{"command": str, "instances": int, "arguments": dict, "rows": list of dict}``.
+    """
+    from .phase_transitions import load_results
+
+    out = load_results(name)
+    if "instances" not in out or out["instances"] != len(out.get("rows", [])):
+        raise ValueError(f"{name}.json is not a complete output of scripts/section5_recovery.py "
+                         "(its 'instances' does not match its rows); regenerate it with the command inside.")
     return out
