@@ -29,7 +29,7 @@ import numpy as np
 from ._validation import check_choice, check_int, check_positive
 from .exceptions import ConvergenceWarning
 from .necessary import al_necessary, pw_necessary
-from .phase_transitions import DISTRIBUTIONS, _smallest, ball_model_data
+from .phase_transitions import DISTRIBUTIONS, ball_model_data
 from .planted_certificate import feasible_competitor, fitted_certificate
 from .planted_optimality import partition_cost
 from .proximity import al_proximity, pw_proximity
@@ -44,6 +44,18 @@ _SOLVE = {"peng_wei": peng_wei, "amini_levina": amini_levina}
 _NECESSARY = {"peng_wei": pw_necessary, "amini_levina": al_necessary}
 _SUFFICIENT = {"peng_wei": pw_proximity, "amini_levina": al_proximity}
 _TASK_KEYS = ("layout", "K", "n", "d", "distribution", "seed", "deltas")
+
+
+def _smallest(passes, start, rel=1e-12):
+    """Smallest ``delta`` at which the monotone test `passes` holds (doubling, then bisection)."""
+    hi = start
+    while not passes(hi):
+        hi *= 2
+    lo = 0.0
+    while hi - lo > rel * hi:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if passes(mid) else (mid, hi)
+    return hi
 
 
 def _decide(X, labels, K, relaxation, options, below_necessary):
