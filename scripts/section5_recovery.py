@@ -48,8 +48,8 @@ def tasks(args, start, stop):
                  solver_options={"max_time": args.max_time}) for i in range(start, stop)]
 
 
-def write(args, rows):
-    argv = list(sys.argv[1:])
+def write(args, rows, argv):
+    argv = list(argv)
     if "--instances" in argv:
         argv[argv.index("--instances") + 1] = str(len(rows))
     else:
@@ -78,6 +78,7 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
     add_sweep_arguments(ap)
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = ap.parse_args(argv)
     if args.instances < 1 or args.batch < 1:
         ap.error("--instances and --batch must be positive")
@@ -90,7 +91,7 @@ def main(argv=None):
             rows += run_sweep(recovery_trial, tasks(args, start, stop), rng=args.seed, executor=ex,
                               checkpoint=sub, desc=f"instances {start}-{stop - 1}")
             if args.out is not None:
-                write(args, rows)
+                write(args, rows, argv)
             print(f"{stop} instances done", file=sys.stderr, flush=True)
     for rel in args.relaxations:
         print(rel)
