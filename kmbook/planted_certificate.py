@@ -144,9 +144,9 @@ def fitted_certificate(X, labels, B, relaxation="peng_wei"):
     Returns
     -------
     DualCertificate
-        The best attempt (largest ``lambda_min`` among the verified ones, else the
-        last); ``.verified`` decides. Peng–Wei tries a few values of the scalar ``z``
-        around the least-squares fit to the solver's ``B``.
+        The first verified attempt, else the last one; ``.verified`` decides. Peng–Wei
+        tries a few values of the scalar ``z`` around the least-squares fit to the
+        solver's ``B``.
 
     Examples
     --------
