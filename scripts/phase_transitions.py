@@ -146,7 +146,9 @@ def main(argv=None):
                   f"  (1.1) {np.mean([r['proximity'] for r in sel]):.3f}")
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps({"arguments": {k: (str(v) if isinstance(v, Path) else v)
+        command = "python scripts/phase_transitions.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        args.out.write_text(json.dumps({"command": command,
+                                        "arguments": {k: (str(v) if isinstance(v, Path) else v)
                                                       for k, v in vars(args).items()}, "rows": rows},
                                        indent=2) + "\n")
         print(f"written to {args.out}")
