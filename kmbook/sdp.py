@@ -35,9 +35,13 @@ partial eigendecompositions, no cvxpy), for N in the hundreds to thousands; its 
 --native`` (results in ``benchmarks/results/sdp_native*.json``; see README).
 
 Whatever the solver, every result carries ``lower_bound``, a rigorous lower bound on the
-relaxation's optimum (:mod:`kmbook.sdp_bound`), and ``kkt["certified_gap"]``, which enters
+relaxation's optimum (:mod:`kmbook.sdp_bound`), ``upper_bound``, the cost of a feasible
+point built from ``Z`` (:mod:`kmbook.sdp_upper`), and ``kkt["certified_gap"]``, which enters
 :attr:`SDPResult.verified`; and ``certified_partition`` when the rounded partition has a
-verified dual certificate (:func:`kmbook.proximity.dual_certificate`).
+verified dual certificate (:func:`kmbook.proximity.dual_certificate`). The native solver
+returns the feasible point itself as ``Z`` (so ``value == <D, Z> / 2 >= lower_bound`` and the
+certified gap is a proved bracket), or the rounded partition's membership matrix when its cost
+meets the lower bound within ``tol`` (``partition_solution``).
 
 A solve that ends without a solution (infeasible, unbounded, solver error)
 raises :class:`SDPSolveError`. Every returned solution is then checked a
@@ -167,14 +171,16 @@ def _solve(X, k, relaxation, solver, solver_options, residual_tol):
     kkt = _kkt(Ds, Zv, k, duals_s, key)
     duals = {name: _scaled(v, scale) for name, v in duals_s.items()}
     from .sdp_bound import certify_solution
+    from .sdp_upper import feasible_point
 
     value = float(np.sum(D * Zv)) / 2
+    upper = feasible_point(D, Zv, k, relaxation)[1]
     lower, gap, partition = certify_solution(X, D, Zv, duals, k, relaxation, value, labels=round_solution(Zv, k))
     kkt["certified_gap"] = gap
     result = SDPResult(
         Z=Zv, value=value, status=status, solve_time=elapsed, solver=solver,
         relaxation=relaxation, k=k, residuals=residuals, kkt=kkt, duals=duals, residual_tol=residual_tol,
-        lower_bound=lower, certified_partition=partition,
+        lower_bound=lower, certified_partition=partition, upper_bound=upper,
     )
     if not result.verified:
         checks = {**residuals, **kkt}

@@ -35,7 +35,7 @@ from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigsh
 from ._float import UNIT_ROUNDOFF, gamma
 from ._validation import RELAXATIONS, as_square, check_choice, check_int
 
-__all__ = ["dual_function", "lower_bound"]
+__all__ = ["certified_lambda_min", "dual_function", "lambda_min_estimate", "lower_bound"]
 
 
 def _dual_sign(B, relaxation):
@@ -77,7 +77,13 @@ def centred_dual_matrix(D, B, relaxation, tau=None):
     return C, mean_term, mean_err, err, tau
 
 
-def _lambda_min_estimate(C):
+def lambda_min_estimate(C):
+    """Floating-point estimate of the smallest eigenvalue of symmetric ``C`` (LAPACK up to
+    N = 700, ARPACK above with LAPACK as fallback); :func:`certified_lambda_min` proves a bound.
+
+    Paper: Paper 3 (the eigenvalue term of the duals of (2.3)/(3.3)).
+    Chapter: book/convex/sdp_at_scale.
+    """
     n_points = C.shape[0]
     if n_points <= 700:
         return float(eigh(C, eigvals_only=True, subset_by_index=[0, 0], check_finite=False)[0])
@@ -88,8 +94,16 @@ def _lambda_min_estimate(C):
         return float(eigh(C, eigvals_only=True, subset_by_index=[0, 0], check_finite=False)[0])
 
 
-def _certified_lambda_min(C, estimate):
-    """A rigorous lower bound on ``lambda_min`` of the stored matrix ``C`` (destroys C)."""
+def certified_lambda_min(C, estimate):
+    """A rigorous lower bound on ``lambda_min`` of the stored symmetric matrix ``C``.
+
+    Paper: Paper 3 (the eigenvalue term of the duals of (2.3)/(3.3)).
+    Chapter: book/convex/sdp_at_scale.
+
+    ``estimate`` is an approximation of ``lambda_min`` (0 is fine for a nearly PSD
+    matrix); a Cholesky factorisation of ``C - mu I`` just below it proves the bound
+    (Gershgorin if it fails six times). ``C`` is left unchanged.
+    """
     n_points = C.shape[0]
     diag = np.diag(C).copy()
     spread = float(np.sqrt(np.mean(diag * diag))) + abs(estimate) + 1e-300
@@ -175,10 +189,10 @@ def dual_value_unchecked(D, B, k, relaxation, *, rigorous=True, n_features=None)
         return _final(value - err, n_features)
     C, mean_term, mean_err, c_err, _ = centred_dual_matrix(D, B, relaxation)
     del B
-    est = _lambda_min_estimate(C)
+    est = lambda_min_estimate(C)
     if not rigorous:
         return mean_term + (k - 1) * est + extra
-    lam = _certified_lambda_min(C, est) - c_err
+    lam = certified_lambda_min(C, est) - c_err
     lb = mean_term - mean_err + (k - 1) * lam + extra - extra_err
     # the sums above carry relative errors far below 1e-12; one more ulp-scale allowance
     lb -= 8 * UNIT_ROUNDOFF * (abs(mean_term) + (k - 1) * abs(lam) + abs(extra))

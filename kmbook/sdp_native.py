@@ -23,10 +23,14 @@ step, the residuals and the next projection's input are one fused numba pass
 projection); every ``check_every`` iterations the dual function at ``B``
 (:func:`kmbook.sdp_bound.dual_function`) is evaluated and the best ``B`` kept.
 The dual converges much faster than primal feasibility on fractional optima, so
-once ``|value - bound| <= tol`` the penalty is raised until ``Z``'s residuals are
-below ``feas_tol`` too. The solver stops when both hold; the caller then computes
-the rigorous bound (:func:`kmbook.sdp_bound.lower_bound`), which is valid whatever
-the iterate's accuracy: speed heuristics here can make a result slow, never wrong.
+once ``|value - bound| <= tol / 2`` the penalty is raised until the *repaired* cost
+(the estimate of :func:`kmbook.sdp_upper.feasible_point`'s upper bound, which grows
+like ``N`` times ``Z``'s negative entries) is within ``tol`` of the bound too. When
+the partition rounded from the iterate already has cost within ``tol`` of the bound,
+the solver stops and returns that partition's matrix. The caller then computes the
+rigorous lower bound (:func:`kmbook.sdp_bound.lower_bound`) and the feasible point,
+both valid whatever the iterate's accuracy: speed heuristics here can make a result
+slow, never wrong.
 
 Peers (from their published descriptions): SDPNAL+ (ADMM+ as phase one of a
 semismooth Newton augmented Lagrangian method — the accurate route, too long for
@@ -53,7 +57,7 @@ FULL_EIGH_MAX_N = 200
 
 #: Default options of the native solver (``solver_options`` overrides any of them).
 NativeOptions = {
-    "tol": 1e-5,        # relative certified gap |value - lower bound| / value at which to stop
+    "tol": 1e-5,        # relative certified gap (upper - lower bound) / upper at which to stop
     "feas_tol": 1e-5,    # largest violation of Z >= 0 (and of diag Z = K/N) at which to stop
     "max_iter": 20_000,  # ADMM iterations
     "max_time": None,    # seconds; None means no limit
@@ -61,6 +65,7 @@ NativeOptions = {
     "seed": 0,           # seeds the random part of the first eigen-block
     "rho": 4.0,          # initial penalty, in units of sum(D) / (N K) (adapted by residual balancing)
     "threads": 1,        # numba threads of the entrywise kernels (1 is fastest on a loaded machine)
+    "callback": None,    # called with each history row (iteration, residual, ..., gap, rho, block)
 }
 
 
@@ -216,6 +221,10 @@ def admm(Ds, k, relaxation, options, bound):
     converged = False
     gap = res_p = np.inf
     best_lb, best_B, value = -np.inf, None, np.inf
+    partition = None
+    # the centre Z0 of kmbook.sdp_upper: its cost and margins turn residuals into an upper bound
+    value0 = float(Ds.sum()) * (n_points - k) / (n_points * (n_points - 1))
+    c0, spec0 = (n_points - k) / (n_points * (n_points - 1)), (k - 1) / (n_points - 1)
     it = 0
     Z = np.empty_like(Y)
     A = Y - Ds / rho
@@ -230,8 +239,11 @@ def admm(Ds, k, relaxation, options, bound):
         m, s_zy, s_dy, s_u, s_z, zmin = _k.y_step(Z, Y, U, Ds, A, alpha, 1.0 / rho, diag_val, fix_diag)
         if it % check_every == 0 or it == max_iter:
             res_p = max(0.0, -zmin)
+            t_est = res_p / (res_p + c0)
             if fix_diag:
-                res_p = max(res_p, float(np.abs(np.diag(Z) - diag_val).max()))
+                d_err = float(np.abs(np.diag(Z) - diag_val).max())
+                res_p = max(res_p, d_err)
+                t_est = max(t_est, 3 * d_err / (3 * d_err + spec0))
             rel_p = np.sqrt(s_zy / max(s_z, 1e-300))
             rel_d = np.sqrt(s_dy / max(s_u, 1e-300))
             gap = np.inf
@@ -240,16 +252,22 @@ def admm(Ds, k, relaxation, options, bound):
                 if lb > best_lb:  # any B gives a valid bound: keep the best one
                     best_lb, best_B = lb, -rho * U
                 value = float(np.vdot(Ds, Z))
-                gap = abs(value - best_lb) / max(abs(value), 1e-9)
+                # estimated cost of the feasible point kmbook.sdp_upper builds from Z
+                upper = (1 - t_est) * value + t_est * value0
+                gap = (upper - best_lb) / max(abs(upper), 1e-9)
+                if abs(value - best_lb) <= 10 * tol * max(abs(value), 1e-9):
+                    partition = _partition_within(Ds, w, V, k, best_lb, tol, fix_diag)
             history.append((it, res_p, rel_p, rel_d, gap, rho, V.shape[1]))
-            if res_p <= feas_tol and gap <= tol:
+            if options.get("callback") is not None:
+                options["callback"](history[-1])
+            if partition is not None or (res_p <= feas_tol and gap <= tol):
                 converged = True
                 break
             if max_time is not None and time.perf_counter() - start > max_time:
                 break
             # residual balancing (the scaled dual U rescales with rho; A is rebuilt); once the
             # dual is good enough, only primal feasibility is missing: raise the penalty
-            if abs(value - best_lb) <= tol * max(abs(value), 1e-9) and res_p > feas_tol:
+            if abs(value - best_lb) <= tol / 2 * max(abs(value), 1e-9) and gap > tol:
                 factor = 2.0
             else:
                 factor = 2.0 if rel_p > 10 * rel_d else 0.5 if rel_d > 10 * rel_p else 1.0
@@ -263,7 +281,24 @@ def admm(Ds, k, relaxation, options, bound):
     return {
         "Z": Z, "B": B, "iterations": it, "converged": converged, "primal_residual": res_p, "gap": gap,
         "eig_values": w, "eig_vectors": V, "history": history, "full_eigh": eig.full, "rho": rho,
+        "partition": partition,
     }
+
+
+def _partition_within(Ds, w, V, k, lb, tol, balanced):
+    """Labels rounded from the iterate when their cost is within `tol` of the bound `lb`, else None.
+
+    The partition matrix is feasible (for Amini–Levina when the clusters are balanced), so its
+    cost bounds the optimum from above: the pair (partition, dual matrix) then solves the
+    relaxation to within `tol`.
+    """
+    labels = _round_from_factor(w, V, k)
+    sizes = np.bincount(labels, minlength=k)
+    n_points = Ds.shape[0]
+    if sizes.size != k or sizes.min() == 0 or (balanced and np.any(sizes * k != n_points)):
+        return None
+    cost = sum(float(Ds[np.ix_(labels == a, labels == a)].sum()) / sizes[a] for a in range(k))
+    return labels if cost - lb <= tol * max(abs(cost), 1e-9) else None
 
 
 def _round_from_factor(w, V, k):
@@ -324,7 +359,9 @@ def solve(X, D, scale, k, relaxation, options):
     else:
         with numba_threads(int(opts["threads"])):
             out = admm(Ds, k, relaxation, opts, lambda B: dual_value_unchecked(Ds, B, k, relaxation, rigorous=False))
-        labels = _round_from_factor(out["eig_values"], out["eig_vectors"], k)
+        labels = out["partition"]
+        if labels is None:
+            labels = _round_from_factor(out["eig_values"], out["eig_vectors"], k)
     elapsed = time.perf_counter() - start
     if out["converged"]:
         status = "optimal"
@@ -333,6 +370,7 @@ def solve(X, D, scale, k, relaxation, options):
     else:
         status = "max_iter_reached"
     return {"Z": out["Z"], "B": out["B"] * scale, "status": status, "labels": labels,
+            "is_partition": out.get("partition") is not None,
             "iterations": out["iterations"], "history": out["history"], "solve_time": elapsed}
 
 
@@ -345,12 +383,17 @@ def result(X, D, scale, k, relaxation, options, residual_tol):
     import warnings
 
     from .exceptions import ConvergenceWarning
-    from .partitions import feasibility_residuals
+    from .partitions import feasibility_residuals, membership_matrix
     from .sdp_bound import certify_solution
     from .sdp_result import SDPResult
+    from .sdp_upper import feasible_point
 
     out = solve(X, D, scale, k, relaxation, options)
-    Z = (out["Z"] + out["Z"].T) / 2
+    if out["is_partition"]:  # the rounded partition meets the bound: its matrix is exactly feasible
+        Z = membership_matrix(out["labels"])
+        upper = float(np.sum(D * Z)) / 2
+    else:  # move the iterate onto the feasible set: value is then attained by a feasible point
+        Z, upper, _ = feasible_point(D, out["Z"], k, relaxation)
     value = float(np.sum(D * Z)) / 2
     lower, gap, partition = certify_solution(X, D, Z, None, k, relaxation, value, labels=out["labels"], B=out["B"])
     residuals = feasibility_residuals(Z, k, relaxation)
@@ -358,7 +401,8 @@ def result(X, D, scale, k, relaxation, options, residual_tol):
         Z=Z, value=value, status=out["status"], solve_time=out["solve_time"], solver="KMBOOK",
         relaxation=relaxation, k=k, residuals=residuals, kkt={"certified_gap": gap},
         duals={"nonnegative": out["B"]}, residual_tol=residual_tol, lower_bound=lower,
-        certified_partition=partition, iterations=out["iterations"],
+        certified_partition=partition, iterations=out["iterations"], upper_bound=upper,
+        partition_solution=out["is_partition"],
     )
     n_points = D.shape[0]
     if out["status"] != "optimal":

@@ -74,6 +74,17 @@ class SDPResult:
         the relaxation's unique solution, known exactly. None otherwise.
     iterations : int or None
         Iterations of the native solver (None for cvxpy's solvers).
+    upper_bound : float
+        An upper bound on the relaxation's optimum on the ``value`` scale: the cost of a
+        feasible point built from ``Z`` (:func:`kmbook.sdp_upper.feasible_point`; up to
+        rounding). The optimum lies in ``[lower_bound, upper_bound]`` whatever the
+        solver's accuracy. The native solver returns that feasible point as ``Z``, so
+        its ``value`` is attained by a feasible matrix and ``value >= lower_bound``.
+    partition_solution : bool
+        True when ``Z`` is the membership matrix of the rounded partition because its
+        cost met ``lower_bound`` within the solver's tolerance (native solver): the
+        partition then solves the relaxation to that tolerance, proved by the dual
+        matrix behind ``lower_bound``. ``certified_partition`` says more: exactly.
     """
 
     Z: np.ndarray = field(repr=False)
@@ -90,12 +101,20 @@ class SDPResult:
     lower_bound: float = float("nan")
     certified_partition: np.ndarray | None = field(default=None, repr=False)
     iterations: int | None = None
+    upper_bound: float = float("nan")
+    partition_solution: bool = False
 
     @property
     def certified_gap(self):
         """``|value - lower_bound| / value``: the relative distance to the optimum that
         is proved (up to the primal residuals of ``Z``)."""
         return self.kkt.get("certified_gap", float("inf"))
+
+    @property
+    def bracket_gap(self):
+        """``(upper_bound - lower_bound) / upper_bound``: the proved relative width of the
+        interval holding the optimum (no residual caveat)."""
+        return (self.upper_bound - self.lower_bound) / max(abs(self.upper_bound), 1e-300)
 
     @property
     def max_residual(self):

@@ -17,7 +17,7 @@ def _load(name):
 def test_every_script_has_a_smoke_test():
     # stochastic_large_n's smoke test (run and resume) is tests/test_large_n.py
     assert sorted(p.stem for p in SCRIPTS.glob("*.py")) == [
-        "census", "figure1", "landscape_sweeps", "phase_transitions", "stochastic_large_n",
+        "census", "figure1", "landscape_sweeps", "phase_transitions", "sdp_certify", "stochastic_large_n",
     ]
 
 
@@ -64,3 +64,20 @@ def test_phase_transitions_script(tmp_path, capsys, monkeypatch):
     lo, hi = rows[0]["bracket"]
     assert lo < hi <= lo + 0.2 + 1e-12
     assert "Peng-Wei exact from" in capsys.readouterr().out
+
+
+def test_sdp_certify_script(tmp_path, monkeypatch):
+    """The script end to end on 60 points of S1: the stored files reproduce both bounds and
+    the bracket meets the tolerance."""
+    from kmbook.sdp_stored import load_certificate, recheck_certificate
+
+    monkeypatch.setenv("KMBOOK_PROGRESS", "0")
+    out = tmp_path / "s1_n60"
+    _load("sdp_certify").main(["--set", "s1", "--n", "60", "--seed", "0", "--tol", "1e-4", "--out", str(out)])
+    record, arrays = load_certificate("s1_n60", tmp_path)
+    assert record["status"] == "optimal" and record["verified"] and record["command"].startswith("python scripts/")
+    check = recheck_certificate(record, arrays)
+    assert check["indices_match"]
+    assert check["lower_bound"] == record["lower_bound_stored"] <= record["value"]
+    assert check["upper_bound"] == json.loads(json.dumps(record["upper_bound_stored"]))
+    assert 0 <= check["gap"] <= 1e-4

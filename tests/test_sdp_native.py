@@ -181,3 +181,84 @@ def test_trivial_cluster_counts():
     assert one.lower_bound == pytest.approx(one.value, rel=1e-12)
     every = sdp.amini_levina(X, N, "kmbook")
     assert np.array_equal(every.Z, np.eye(N)) and every.value == 0 and every.verified
+
+
+# --- the upper bound: a feasible point next to every answer ------------------------------------
+
+@pytest.mark.parametrize("relaxation", RELAXATIONS)
+def test_native_value_is_attained_by_a_feasible_point(relaxation):
+    """The native Z is feasible to rounding, so its value is an upper bound: the optimum
+    (Clarabel at 1e-10) lies between lower_bound and value."""
+    for seed in (10, 11, 12):
+        X = _overlapping(seed, n=5)
+        ref = _reference(X, 3, relaxation)
+        res = getattr(sdp, relaxation)(X, 3, "kmbook")
+        assert res.max_residual <= 1e-12
+        assert res.upper_bound >= res.value >= ref.value * (1 - 1e-9)
+        assert res.lower_bound <= ref.value * (1 + 1e-9)
+        assert res.certified_gap == pytest.approx(res.bracket_gap, abs=1e-12)
+        assert 0 <= res.certified_gap <= 1e-4
+
+
+@pytest.mark.parametrize("relaxation", RELAXATIONS)
+def test_feasible_point_repairs_a_perturbed_solution(relaxation):
+    """An infeasible perturbation of the optimum is moved back onto the feasible set; the
+    upper bound it gives is never below the optimum and shrinks with the perturbation."""
+    from kmbook.sdp_upper import feasible_point
+
+    X = _overlapping(13)
+    ref = _reference(X, 3, relaxation)
+    D = sdp.distance_matrix(X)
+    rng = np.random.default_rng(0)
+    E = rng.normal(size=ref.Z.shape)
+    widths = []
+    for eps in (1e-3, 1e-5, 1e-7):
+        Zf, upper, t = feasible_point(D, ref.Z + eps * (E + E.T), 3, relaxation)
+        res = sdp.feasibility_residuals(Zf, 3, relaxation)
+        assert max(res.values()) <= 1e-12, res
+        assert upper >= ref.value * (1 - 1e-9) and 0 < t < 1
+        widths.append(upper - ref.value)
+    assert widths[0] > widths[1] > widths[2]
+
+
+def test_cvxpy_results_carry_an_upper_bound():
+    X = _overlapping(14)
+    for relaxation in RELAXATIONS:
+        ref = _reference(X, 3, relaxation)
+        scs = getattr(sdp, relaxation)(X, 3, "SCS")
+        for r in (ref, scs):
+            assert r.lower_bound <= ref.value * (1 + 1e-9) <= r.upper_bound * (1 + 2e-9)
+        assert ref.bracket_gap <= 1e-6
+
+
+@pytest.mark.parametrize("relaxation", RELAXATIONS)
+def test_exact_instance_returns_the_partition_matrix(relaxation):
+    """When the rounded partition meets the bound, Z is its membership matrix exactly."""
+    X, lab = section5_data("hive", 4, 5.0, n=5)
+    res = getattr(sdp, relaxation)(X, 4, "kmbook")
+    assert res.partition_solution and res.verified
+    assert np.array_equal(res.Z, sdp.membership_matrix(lab))
+    cost = sum(((X[lab == a] - X[lab == a].mean(0)) ** 2).sum() for a in range(4))
+    assert res.value == pytest.approx(cost, rel=1e-12)
+    assert res.lower_bound <= res.value <= res.lower_bound * (1 + 1e-5)
+
+
+# --- stored certificates -----------------------------------------------------------------------
+
+def test_stored_dual_gives_the_same_bound_and_rounding_only_loosens_it():
+    from kmbook.sdp_stored import pack_dual, stored_lower_bound, unpack_dual
+
+    X = _overlapping(15)
+    res = sdp.peng_wei(X, 3, "kmbook")
+    packed = pack_dual(res.duals["nonnegative"])
+    assert packed.dtype == np.float32 and packed.size == len(X) * (len(X) - 1) // 2
+    B = unpack_dual(packed, len(X))
+    assert np.array_equal(B, B.T) and np.all(np.diag(B) == 0)
+    lb = stored_lower_bound(X, 3, "peng_wei", packed)
+    ref = _reference(X, 3, "peng_wei")
+    assert lb <= ref.value * (1 + 1e-9)
+    assert lb == pytest.approx(res.lower_bound, rel=1e-5)
+    # a damaged certificate gives a worse (still valid) bound: the check can fail
+    assert stored_lower_bound(X, 3, "peng_wei", packed * 0.5) < lb * (1 - 1e-3)
+    with pytest.raises(ValueError, match="n_points"):
+        unpack_dual(packed, len(X) + 1)

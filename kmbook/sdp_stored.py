@@ -1,0 +1,208 @@
+"""A dual certificate stored compactly, and the lower bound recomputed from it.
+
+Paper: Paper 3, weak duality for eq. (2.3) and (3.3).
+Chapter: book/convex/sdp_at_scale.
+
+The lower bound of :mod:`kmbook.sdp_bound` is the dual function at a matrix ``B >= 0``
+(the dual of ``Z >= 0``); it is valid for *every* such ``B``. A solve's ``B`` can therefore
+be stored rounded (float32, strict lower triangle: half the size, a quarter of float64's
+square) and the bound recomputed later from the stored numbers alone: the rounding can only
+loosen it, never make it wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["CERTIFICATES_DIR", "benchmark_subsample", "pack_dual", "unpack_dual", "stored_lower_bound",
+           "solution_factor", "load_certificate", "recheck_certificate", "native_timings"]
+
+#: Where ``scripts/sdp_certify.py`` stores its results (``<name>.json`` + ``<name>.npz``).
+CERTIFICATES_DIR = Path(__file__).resolve().parent.parent / "data" / "sdp_at_scale"
+#: The native-solver benchmark results (``benchmarks/bench_sdp.py --native``).
+BENCHMARK_RESULTS = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+
+
+def pack_dual(B):
+    """Strict lower triangle of the symmetrised, non-negative part of `B`, as float32.
+
+    Paper: Paper 3 (the dual matrix of ``Z >= 0``).
+    Chapter: book/convex/sdp_at_scale.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kmbook.sdp_stored import pack_dual, unpack_dual
+    >>> B = np.array([[0.0, 2.0, -1.0], [2.0, 0.0, 3.0], [-1.0, 3.0, 0.0]])
+    >>> unpack_dual(pack_dual(B), 3)[0].tolist()
+    [0.0, 2.0, 0.0]
+    """
+    B = np.asarray(B, dtype=float)
+    if B.ndim != 2 or B.shape[0] != B.shape[1]:
+        raise ValueError(f"B must be a square matrix; got shape {B.shape}.")
+    B = np.maximum((B + B.T) / 2, 0.0)
+    return B[np.tril_indices(B.shape[0], -1)].astype(np.float32)
+
+
+def unpack_dual(packed, n_points):
+    """The symmetric float64 matrix (zero diagonal) of :func:`pack_dual`'s output.
+
+    Paper: Paper 3 (the dual matrix of ``Z >= 0``).
+    Chapter: book/convex/sdp_at_scale.
+    """
+    packed = np.asarray(packed)
+    n_points = int(n_points)
+    if packed.ndim != 1 or packed.size != n_points * (n_points - 1) // 2:
+        raise ValueError(f"packed must hold N (N - 1) / 2 = {n_points * (n_points - 1) // 2} entries for "
+                         f"n_points={n_points}; got shape {packed.shape}.")
+    B = np.zeros((n_points, n_points))
+    B[np.tril_indices(n_points, -1)] = packed
+    return B + B.T
+
+
+def stored_lower_bound(X, k, relaxation, packed):
+    """Rigorous lower bound on the relaxation's optimum (k-means scale) from a packed ``B``.
+
+    Paper: Paper 3, weak duality for eq. (2.3) and (3.3).
+    Chapter: book/convex/sdp_at_scale.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, d)
+    k : int
+    relaxation : {"peng_wei", "amini_levina"}
+    packed : ndarray of shape (N (N - 1) / 2,)
+        :func:`pack_dual` of a dual matrix (any non-negative one gives a valid bound).
+
+    Returns
+    -------
+    float
+        :func:`kmbook.sdp_bound.lower_bound` at the unpacked matrix, for the exact
+        distances of `X` (their rounding is accounted for).
+    """
+    from .partitions import distance_matrix
+    from .sdp_bound import lower_bound
+
+    X = np.asarray(X, dtype=float)
+    B = unpack_dual(packed, X.shape[0])
+    return lower_bound(distance_matrix(X), B, k, relaxation, n_features=X.shape[1])
+
+
+def benchmark_subsample(name, n, seed):
+    """``n`` points of a bundled benchmark set drawn without replacement (seeded), sorted.
+
+    Paper: Paper 3 (the relaxations on real data).
+    Chapter: book/convex/sdp_at_scale.
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+    indices : ndarray of shape (n,)
+        Rows of ``kmbook.data.load(name).X``.
+    k : int
+        The set's number of clusters.
+    """
+    from .data import load
+
+    data = load(name)
+    if not 2 <= int(n) <= data.X.shape[0]:
+        raise ValueError(f"n must be between 2 and the set's size {data.X.shape[0]}; got {n}.")
+    idx = np.sort(np.random.default_rng(seed).choice(data.X.shape[0], size=int(n), replace=False))
+    return np.asarray(data.X, dtype=float)[idx], idx, int(data.k)
+
+
+def solution_factor(Z, rel_tol=1e-5):
+    """``F`` with ``Z ~ J / N + F F^T``: the eigenpairs of ``Z - J / N`` above ``rel_tol``
+    times the largest (a compact record of a near-low-rank solution).
+
+    Paper: Paper 3 (solutions of (2.3)/(3.3) have rank near K).
+    Chapter: book/convex/sdp_at_scale.
+
+    :func:`kmbook.sdp_upper.feasible_point` applied to ``J / N + F F^T`` turns the stored
+    factor back into a feasible point and an upper bound.
+    """
+    from scipy.linalg import eigh
+
+    Z = np.asarray(Z, dtype=float)
+    n_points = Z.shape[0]
+    w, V = eigh(Z - 1.0 / n_points, check_finite=False)
+    keep = w > rel_tol * max(float(w[-1]), 1e-300)
+    return V[:, keep] * np.sqrt(w[keep])
+
+
+def load_certificate(name, directory=None):
+    """The record (dict) and arrays (dict) of a stored ``scripts/sdp_certify.py`` result.
+
+    Paper: Paper 3 (the relaxations on real data).
+    Chapter: book/convex/sdp_at_scale.
+    """
+    directory = CERTIFICATES_DIR if directory is None else Path(directory)
+    path = directory / f"{name}.json"
+    if not path.exists():
+        raise FileNotFoundError(f"no stored certificate {path}; create it with scripts/sdp_certify.py --out "
+                                f"{directory / name}")
+    record = json.loads(path.read_text())
+    with np.load(path.with_suffix(".npz")) as f:
+        arrays = {key: f[key] for key in f.files}
+    return record, arrays
+
+
+def recheck_certificate(record, arrays):
+    """Recompute both ends of a stored certificate from the stored numbers alone.
+
+    Paper: Paper 3, weak duality for eq. (2.3) and (3.3).
+    Chapter: book/convex/sdp_at_scale.
+
+    Rebuilds the subsample from its recipe, checks the indices, and recomputes the lower
+    bound from the stored dual matrix and the upper bound from the stored solution: the
+    partition's cost when ``Z`` was a partition matrix, else the cost of
+    :func:`kmbook.sdp_upper.feasible_point` at ``J / N + F F^T``.
+
+    Returns
+    -------
+    dict
+        ``X``, ``indices_match``, ``lower_bound``, ``upper_bound`` and ``gap``
+        (``(upper - lower) / upper``).
+    """
+    from .partitions import distance_matrix
+    from .planted_optimality import partition_cost
+    from .sdp_upper import feasible_point
+
+    X, idx, k = benchmark_subsample(record["set"], record["n"], record["seed"])
+    lower = stored_lower_bound(X, k, record["relaxation"], arrays["dual_lower"])
+    if record["partition_solution"]:
+        upper = float(partition_cost(X, arrays["labels"]))
+    else:
+        F = arrays["factor"]
+        upper = feasible_point(distance_matrix(X), 1.0 / len(X) + F @ F.T, k, record["relaxation"])[1]
+    return {"X": X, "k": k, "indices_match": bool(np.array_equal(idx, arrays["indices"])),
+            "lower_bound": lower, "upper_bound": upper, "gap": (upper - lower) / upper}
+
+
+def native_timings(names=("sdp_native.json", "sdp_native_n400.json")):
+    """Rows of the stored native-solver benchmarks: one dict per (N, kind, relaxation).
+
+    Paper: Paper 3 (solving (2.3)/(3.3) at scale).
+    Chapter: book/convex/sdp_at_scale.
+
+    Each row has ``N``, ``kind``, ``relaxation``, ``native_s``, ``scs_s``, ``ratio``
+    (SCS time / native time, same run), ``value_diff`` (relative, against SCS),
+    ``native_gap`` and ``load`` (load average at the start of the row); rows with
+    the same key in a later file replace earlier ones.
+    """
+    rows = {}
+    for name in names:
+        path = BENCHMARK_RESULTS / name
+        if not path.exists():
+            continue
+        for r in json.loads(path.read_text())["rows"]:
+            rows[(r["N"], r["kind"], r["relaxation"])] = {
+                "N": r["N"], "kind": r["kind"], "relaxation": r["relaxation"],
+                "native_s": r["native"]["time_s"], "scs_s": r["scs"]["time_s"], "ratio": r["speedup_vs_scs"],
+                "value_diff": r["value_rel_diff_vs_scs"], "native_gap": r["native"]["certified_gap"],
+                "load": r["load_avg"][0], "file": name,
+            }
+    return [rows[key] for key in sorted(rows)]
