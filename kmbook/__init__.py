@@ -97,6 +97,8 @@ _HOMES = {
     "rate": ("loglog_slope", "StationaryPoint", "stationary_point", "expected_gap",),
     "clusterability": ("Clusterability",),
     "basins": ("BasinRadius", "basin_radius", "partition_radius", "same_partition", "worst_perturbation",),
+    "rate_lemmas": ("StepBound", "step_bound", "one_step_changes", "centroid_distance", "Contraction",
+        "lloyd_contraction",),
     "clusterable": ("SeedingCoverage", "max_excursion", "seeding_coverage",),
     "large_n": ("BATCH_SIZE", "SCALE", "efficiency_task", "load_scaled", "make_tasks", "reference_solution",
         "task_rng",),

@@ -51,8 +51,8 @@ def clusterability(X, labels):
     * (B2) margin: project each point of ``A_r`` and ``A_s`` on the line
       through ``mu_r, mu_s``; the margin ``Delta-bar_rs`` is the smallest
       value of ``||x-bar - mu_other|| - ||x-bar - mu_own||`` (twice the
-      distance to the bisector, capped at ``Delta_rs``), negative when a
-      point lies on the wrong side; ``margin_min`` is its minimum over pairs
+      signed distance to the bisector, clipped to ``[-Delta_rs, Delta_rs]``),
+      negative when a point lies on the wrong side; ``margin_min`` is its minimum over pairs
       and ``margin_ratio`` the minimum of ``Delta-bar_rs / Delta_rs``;
     * (B3) balance: ``p_min = min_r n_r / n``.
 
@@ -101,7 +101,9 @@ def clusterability(X, labels):
             u = diff[r, s] / delta[r, s] if delta[r, s] > 0 else np.zeros(X.shape[1])
             # signed distance of the points of A_r to the bisector, positive on mu_r's side
             own = (means[r] + means[s]) / 2 @ u - P @ u
-            worst = float(np.minimum(2 * own, delta[r, s]).min())
+            # ||x-bar - mu_other|| - ||x-bar - mu_own|| on the line: 2 * own between the
+            # means, +Delta beyond mu_own and -Delta beyond mu_other
+            worst = float(np.clip(2 * own, -delta[r, s], delta[r, s]).min())
             margin[r, s] = min(margin[r, s], worst)
             margin[s, r] = min(margin[s, r], worst)
     off = ~np.eye(k, dtype=bool)

@@ -44,6 +44,20 @@ def test_clusterability_margin_matches_brute_force():
             assert cl.margin[r, s] == pytest.approx(min(vals), abs=1e-10)
 
 
+def test_clusterability_margin_floored_at_minus_delta():
+    # a point of cluster 0 lying beyond the mean of cluster 1: on the line its margin
+    # ||x-bar - mu_1|| - ||x-bar - mu_0|| is exactly -Delta, not twice its signed distance
+    X = np.array([[0.0], [1.0], [2.0], [30.0], [10.0], [11.0], [12.0]])
+    labels = [0, 0, 0, 0, 1, 1, 1]
+    cl = clusterability(X, labels)
+    mu0, mu1 = X[:4, 0].mean(), 11.0
+    assert cl.delta[0, 1] == pytest.approx(mu1 - mu0)
+    assert cl.margin_min == pytest.approx(-(mu1 - mu0))
+    brute = min(abs(x - mu1) - abs(x - mu0) for x in X[:4, 0])
+    brute = min(brute, min(abs(x - mu0) - abs(x - mu1) for x in X[4:, 0]))
+    assert cl.margin_min == pytest.approx(brute)
+
+
 def test_clusterability_invalid():
     with pytest.raises(ValueError, match="two clusters"):
         clusterability(np.zeros((3, 1)), [0, 0, 0])
