@@ -23,8 +23,8 @@ from .census_counts import reaches_truth
 from .claims import Estimate
 from .structure import KINDS
 
-__all__ = ["task_counts", "cluster_bootstrap", "cluster_bootstrap_slope", "SignTest", "sign_test",
-           "mcnemar"]
+__all__ = ["task_counts", "cluster_bootstrap", "unanimous_task_bound", "cluster_bootstrap_slope",
+           "SignTest", "sign_test", "mcnemar"]
 
 
 def _hits(record, prop):
@@ -121,6 +121,51 @@ def cluster_bootstrap(records, prop="structure", *, rng, n_boot=2000, confidence
     alpha = 1 - confidence
     lo, hi = np.quantile(shares, [alpha / 2, 1 - alpha / 2])
     return Estimate(float(c[:, 0].sum() / c[:, 1].sum()), float(lo), float(hi), confidence)
+
+
+def unanimous_task_bound(records, prop="structure", *, confidence=0.95):
+    """One-sided exact bound when every task agrees completely (all runs hit, or none).
+
+    A percentile bootstrap over tasks that all sit at 1 (or all at 0) has zero
+    width by construction. What the data do support is a statement about tasks:
+    with ``n`` tasks all all-hit, the exact one-sided Clopper-Pearson lower bound
+    on the probability that a task is all-hit is ``(1 - confidence) ** (1 / n)``;
+    with all all-miss, ``1 - (1 - confidence) ** (1 / n)`` bounds from above the
+    probability that a task has any hit.
+
+    Paper: Paper 1, Theorems 1-2. Chapter: book/landscape/census.
+
+    Parameters
+    ----------
+    records : list of dict
+        Census records, one per task.
+    prop : str
+        As in :func:`task_counts`.
+    confidence : float
+        One-sided level.
+
+    Returns
+    -------
+    tuple (side, bound) or None
+        ``("lower", b)`` when every task is all-hit, ``("upper", b)`` when every
+        task is all-miss, ``None`` when the tasks disagree (then use
+        :func:`cluster_bootstrap`).
+
+    Examples
+    --------
+    >>> side, bound = unanimous_task_bound([dict(satisfies=[True] * 20)] * 18)
+    >>> side, round(bound, 4)
+    ('lower', 0.8467)
+    """
+    c = task_counts(records, prop)
+    confidence = check_fraction(confidence, "confidence")
+    n = len(c)
+    bound = float((1 - confidence) ** (1 / n))
+    if np.all(c[:, 0] == c[:, 1]):
+        return ("lower", bound)
+    if np.all(c[:, 0] == 0):
+        return ("upper", 1 - bound)
+    return None
 
 
 def cluster_bootstrap_slope(groups, *, rng, n_boot=2000, confidence=0.95):

@@ -62,3 +62,20 @@ def test_mcnemar_counts_discordant_runs():
     b = [True, False, True, False, False]
     m = mcnemar(a, b)
     assert (m.favour_a, m.favour_b, m.ties) == (2, 1, 2)
+
+
+def test_unanimous_task_bound_is_the_exact_one_sided_clopper_pearson_bound():
+    from kmbook.census_clusters import unanimous_task_bound
+
+    for n in (6, 18):
+        side, lo = unanimous_task_bound([_rec(20)] * n)
+        # two-sided exact 90 % interval = one-sided 95 % bound on each side
+        ref = binomtest(n, n).proportion_ci(confidence_level=0.90, method="exact")
+        assert side == "lower" and lo == pytest.approx(ref.low, rel=1e-9)
+        side, hi = unanimous_task_bound([_rec(0)] * n)
+        ref0 = binomtest(0, n).proportion_ci(confidence_level=0.90, method="exact")
+        assert side == "upper" and hi == pytest.approx(ref0.high, rel=1e-9)
+    assert unanimous_task_bound([_rec(20), _rec(19)]) is None
+    assert unanimous_task_bound([_rec(20), _rec(0)]) is None
+    with pytest.raises(ValueError, match="confidence"):
+        unanimous_task_bound([_rec(20)], confidence=1.5)

@@ -370,10 +370,11 @@ def plot_error_scaling(eta_max, errors, ax=None, *, slope=None, intercept=None, 
         x0 = x.min()
         e0 = float(np.max(e[x == x0]))
         ax.plot(grid, e0 * (grid / x0) ** reference, color="k", ls="--", lw=1,
-                label=f"rate eta_max^{reference:g} (theorem)" if color_index == 0 else None)
+                label=(f"slope {reference:g} (the theorems' rate; offset arbitrary)"
+                       if color_index == 0 else None))
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("eta_max")
-    ax.set_ylabel("error / Delta_max")
+    ax.set_xlabel(r"$\eta_{\max}$")
+    ax.set_ylabel(r"error / $\Delta_{\max}$")
     ax.legend(fontsize=8)
     return fig, ax
