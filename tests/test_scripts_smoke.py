@@ -17,7 +17,7 @@ def _load(name):
 def test_every_script_has_a_smoke_test():
     # stochastic_large_n's smoke test (run and resume) is tests/test_large_n.py
     assert sorted(p.stem for p in SCRIPTS.glob("*.py")) == [
-        "census", "figure1", "landscape_sweeps", "phase_transitions", "stochastic_large_n",
+        "census", "figure1", "figure1_hessians", "landscape_sweeps", "phase_transitions", "stochastic_large_n",
     ]
 
 
@@ -64,3 +64,14 @@ def test_phase_transitions_script(tmp_path, capsys, monkeypatch):
     lo, hi = rows[0]["bracket"]
     assert lo < hi <= lo + 0.2 + 1e-12
     assert "Peng-Wei exact from" in capsys.readouterr().out
+
+
+def test_figure1_hessians_script(tmp_path, capsys, monkeypatch):
+    """The first task (a one-step Newton solve) end to end, checkpointed by default."""
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "stationary.json"
+    _load("figure1_hessians").main(["--only", "1", "--out", str(out)])
+    points = json.loads(out.read_text())["points"]
+    assert len(points) == 1 and points[0]["signature"] == "2-fit-1 + 2-fit-3 (other)"
+    assert points[0]["gradient_norm"] < 1e-10 and points[0]["eigenvalues"][0] < -0.3
+    assert any((tmp_path / "_build" / "checkpoints").iterdir())
