@@ -14,7 +14,8 @@ before it (foundations <- paper modules <- reports and plotting):
   :mod:`kmbook.algorithms` (centroid index, coverage, pruning),
   :mod:`kmbook.tasks` (typed census tasks), :mod:`kmbook.census` (census sweeps),
   :mod:`kmbook.examples` (the paper's named configurations),
-  :mod:`kmbook.planar_example` (Example 2 in the plane), :mod:`kmbook.bounds`
+  :mod:`kmbook.planar_example` (Example 2 in the plane),
+  :mod:`kmbook.example2_range` (how far Example 2's minimum survives), :mod:`kmbook.bounds`
   (Theorem 4, inequalities (17)-(19), decomposition (10)), :mod:`kmbook.bounds_planar`
   (inequality (19) in the plane), :mod:`kmbook.planar_gaussian` (planar Gaussian
   mixtures by one-dimensional quadrature: exact-to-rounding Hessians) and
@@ -81,6 +82,7 @@ _HOMES = {
     "examples": ("PaperExample", "proposition2", "example1", "example2", "figure1",),
     "planar_example": ("segment", "centres_given_boundary", "example2_minimum", "example2_range_end",
         "example2_hessian", "finite_difference_hessian", "example2_proof_quantities", "on_axis_cost",),
+    "example2_range": ("example2_residual", "example2_root_scan",),
     "bounds": ("Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
         "global_minimum_1d", "facets_2d",),
     "bounds_planar": ("inequality19_planar",),
