@@ -17,10 +17,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_real, check_choice, check_int
-from .planar_example import _r, centres_given_boundary
+from ._validation import as_real, check_choice, check_int, check_positive
+from .planar_example import centres_given_boundary
 
 __all__ = ["example2_residual", "example2_root_scan"]
+
+
+def _radius(r):
+    r = check_positive(r, "r")
+    if r > 0.5:
+        raise ValueError(f"r must be at most 1/2 (the disks of Example 2 overlap beyond); got r = {r}.")
+    return r
 
 
 def example2_residual(t, r, *, geometry="plane"):
@@ -47,7 +54,7 @@ def example2_residual(t, r, *, geometry="plane"):
     >>> round(example2_residual(-0.25, 0.25, geometry="line"), 12)
     0.0
     """
-    r = _r(r)
+    r = _radius(r)
     geometry = check_choice(geometry, "geometry", ("plane", "line"))
     t = as_real(t, "t")
     if not -r <= t <= r:
@@ -95,7 +102,7 @@ def example2_root_scan(r, *, geometry="plane", n=2000):
     >>> len(roots), round(float(roots[0]), 2)
     (1, -0.21)
     """
-    r = _r(r)
+    r = _radius(r)
     n = check_int(n, "n", minimum=10)
     ts = np.linspace(-r, 0.0, n + 2)[1:-1]
     vals = np.array([example2_residual(t, r, geometry=geometry) / (-t) for t in ts])
