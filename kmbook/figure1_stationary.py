@@ -16,6 +16,7 @@ stored point, so the stored numbers are checked, not trusted.
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 
 import numpy as np
@@ -108,6 +109,12 @@ def figure1_stationary_point(task, rng=None):
         ``cost``, ``signature`` (:func:`kmbook.structure.associate` under the
         model), ``newton_steps`` and ``converged``.
     """
+    keys = ("name", "sigma", "start", "method")
+    if not isinstance(task, dict) or any(k not in task for k in keys):
+        raise TypeError(f"task must be a dict with keys {keys} (an entry of figure1_stationary_tasks()); "
+                        f"got {task!r}.")
+    check_choice(task["start"], "task['start']", ("symmetric 2-fit-3", "2-fit-2", "candidate 1b",
+                                                  "sample limit from 1c"))
     method = check_choice(task["method"], "task['method']", ("newton", "saddle-free"))
     model, start = _start(task)
     res = planar_stationary_point(model, start, newton_steps=60, saddle_free=method == "saddle-free")
@@ -135,8 +142,21 @@ def load_figure1_stationary(path=None):
     ------
     FileNotFoundError
         With the command that regenerates the file.
+    ValueError
+        If the file is not such a catalogue.
     """
+    if path is not None and (isinstance(path, bool) or not isinstance(path, (str, os.PathLike))):
+        raise TypeError(f"path must be a str or os.PathLike (or None for the stored file); got {path!r}.")
     path = pathlib.Path(path) if path is not None else FIGURE1_STATIONARY_PATH
-    if not path.exists():
-        raise FileNotFoundError(f"{path} is missing; regenerate it with `python scripts/figure1_hessians.py`.")
-    return json.loads(path.read_text())["points"]
+    if path.suffix != ".json":
+        raise ValueError(f"path must name a .json file; got {str(path)!r}.")
+    regen = "regenerate it with `python scripts/figure1_hessians.py`"
+    if not path.is_file():
+        raise FileNotFoundError(f"path {str(path)!r} is missing; {regen}.")
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"path {str(path)!r} is not a stored catalogue (invalid JSON: {exc}); {regen}.") from exc
+    if not isinstance(payload, dict) or "points" not in payload:
+        raise ValueError(f"path {str(path)!r} is not a stored catalogue (no 'points'); {regen}.")
+    return payload["points"]

@@ -47,12 +47,12 @@ from .models import GaussianMixture, model_centers
 __all__ = ["ORDER", "PlanarMoments", "planar_moments", "planar_cost", "planar_gradient", "planar_hessian",
            "PlanarStationaryPoint", "planar_stationary_point"]
 
-def _check(model, centers):
+def _check(model, centers, name="centers"):
     if not isinstance(model, GaussianMixture) or model.d != 2:
         raise ValueError("model must be a GaussianMixture in d = 2 (the planar engine integrates "
                          "spherical Gaussians over polygons); use kmbook.population for other models.")
-    C = model_centers(model, centers)
-    check_distinct(C, "centers must be pairwise distinct; two rows coincide (Voronoi cells undefined).")
+    C = model_centers(model, centers, name)
+    check_distinct(C, f"{name} must be pairwise distinct; two rows coincide (Voronoi cells undefined).")
     return C
 
 
@@ -206,8 +206,8 @@ def planar_cost(model, centers, *, order=ORDER):
     Examples
     --------
     >>> from kmbook.models import GaussianMixture
-    >>> m = GaussianMixture([[0.0, 0.0], [4.0, 0.0]], sigma=0.5)
-    >>> round(planar_cost(m, [[0.0, 0.0], [4.0, 0.0]]), 6)  # 2 sigma^2 up to the tails
+    >>> m = GaussianMixture([[0.0, 0.0], [10.0, 0.0]], sigma=0.5)
+    >>> round(planar_cost(m, [[0.0, 0.0], [10.0, 0.0]]), 12)  # 2 sigma^2 (tails beyond 10 sigma)
     0.5
     """
     C = _check(model, centers)
@@ -289,8 +289,8 @@ def planar_hessian(model, centers, *, order=ORDER):
     Examples
     --------
     >>> from kmbook.models import GaussianMixture
-    >>> m = GaussianMixture([[0.0, 0.0], [4.0, 0.0]], sigma=0.5)
-    >>> np.round(planar_hessian(m, [[0.0, 0.0], [4.0, 0.0]]), 6).diagonal().tolist()
+    >>> m = GaussianMixture([[0.0, 0.0], [10.0, 0.0]], sigma=0.5)
+    >>> np.round(planar_hessian(m, [[0.0, 0.0], [10.0, 0.0]]), 12).diagonal().tolist()  # 2 P(V_i) I
     [1.0, 1.0, 1.0, 1.0]
     """
     C = _check(model, centers)
@@ -376,7 +376,7 @@ def planar_stationary_point(model, init, *, lloyd_steps=0, newton_steps=20, gtol
     """
     import warnings
 
-    C = _check(model, init).copy()
+    C = _check(model, init, "init").copy()
     lloyd_steps = check_int(lloyd_steps, "lloyd_steps", minimum=0)
     newton_steps = check_int(newton_steps, "newton_steps", minimum=0)
     gtol = check_nonnegative(gtol, "gtol")
