@@ -64,16 +64,26 @@ def _block(X, rows, s0, e0, C, CT, cnorm, labels, psums, pnhat):
             psums[bj, a] += X[row, a]
 
 
-def _blocks(X, rows, C, CT, cnorm, labels, psums, pnhat):
-    """All blocks of one step; compiled twice below (in the serial one ``prange`` is ``range``)."""
+@njit(cache=True, parallel=True)
+def _blocks_parallel(X, rows, C, CT, cnorm, labels, psums, pnhat):
+    """All blocks of one step, in parallel (the same blocks and sums as :func:`_blocks_serial`)."""
     nb = psums.shape[0]
     m = rows.shape[0]
     for b in prange(nb):
         _block(X, rows, (m * b) // nb, (m * (b + 1)) // nb, C, CT, cnorm, labels, psums[b], pnhat[b])
 
 
-_blocks_parallel = njit(cache=True, parallel=True)(_blocks)
-_blocks_serial = njit(cache=True)(_blocks)
+# A separate function, not ``njit(cache=True)`` applied again to the parallel one: numba's
+# on-disk cache is keyed by the function's name and source file, so two dispatchers of one
+# function share cache entries, and the serial one loaded the parallel machine code (a
+# parallel region started at every step: about 300 us per step instead of a few).
+@njit(cache=True)
+def _blocks_serial(X, rows, C, CT, cnorm, labels, psums, pnhat):
+    """All blocks of one step, one after the other."""
+    nb = psums.shape[0]
+    m = rows.shape[0]
+    for b in range(nb):
+        _block(X, rows, (m * b) // nb, (m * (b + 1)) // nb, C, CT, cnorm, labels, psums[b], pnhat[b])
 
 
 @njit(cache=True)

@@ -135,7 +135,7 @@ def _masses_1d(c, r, b):
     return P, order, cuts
 
 
-def theorem4_report(model, centers, lam):
+def theorem4_report(model, centers, lam, form="proof"):
     """Which part of Theorem 4 applies to each centre at ``lambda``, with bound and value.
 
     Paper: Paper 1, Theorem 4 (family of bounds for the ball model).
@@ -149,6 +149,13 @@ def theorem4_report(model, centers, lam):
         A local minimum (the theorem's hypothesis; not checked here).
     lam : float
         The parameter ``lambda > 0``.
+    form : {"proof", "statement"}
+        Which Part 2(b) bound to use. The statement carries a factor ``k*`` in
+        its second term, ``k* (k^2 lambda r^2)(1 + (k* k - k^2) lambda r)/(1 -
+        k^2 lambda r)^2``, that the proof (Lemmas 5 and 6 added) does not have;
+        since ``k* >= 1`` the proof's form is the tighter bound and implies the
+        statement, so it is the default (a value that breaks the statement
+        breaks it too). See the Paper 1 errata.
 
     Returns
     -------
@@ -168,6 +175,8 @@ def theorem4_report(model, centers, lam):
     """
     c, r = _ball_1d(model)
     lam = check_positive(lam, "lam")
+    if form not in ("proof", "statement"):
+        raise ValueError(f"form must be 'proof' or 'statement' (which Part 2(b) bound); got {form!r}.")
     b = np.asarray(centers, dtype=float).reshape(-1)
     k, k_star = b.size, c.size
     P, order, cuts = _masses_1d(c, r, b)
@@ -190,8 +199,9 @@ def theorem4_report(model, centers, lam):
             if not A:
                 rows.append(dict(i=int(i), part="2a", s=None, value=P[i].sum() / k_star, bound=k * lam * r))
             elif q < 1:
-                bound = (k_star * r / (1 - q) + k_star * (k * k * lam * r * r) * (1 + (k_star * k - k * k) * lam * r)
-                         / (1 - q) ** 2 + (k + 2 * k_star) * k * lam * r / (1 - q) * delta_max)
+                second = (k * k * lam * r * r) * (1 + (k_star * k - k * k) * lam * r) / (1 - q) ** 2
+                bound = (k_star * r / (1 - q) + (k_star if form == "statement" else 1) * second
+                         + (k + 2 * k_star) * k * lam * r / (1 - q) * delta_max)
                 rows.append(dict(i=int(i), part="2b", s=None, value=abs(b[i] - c[A].mean()), bound=bound))
     for row in rows:
         row["holds"] = bool(row["value"] >= row["bound"]) if row["part"] == "2 (s in A_i)" else \

@@ -307,7 +307,9 @@ def example2_proof_quantities(r):
     on the chord). Along the translation ``v_1 = v_2 = (1, 0)`` expansion (17)
     gives ``1 - (2/k*) d rho``; along the rotation ``v_1 = -v_2 = (0, 1)`` it
     gives ``1 - (2/k*)(D^2/d) rho = 1``. The exact values are half the
-    Hessian's quadratic forms along those directions.
+    Hessian's quadratic forms along those directions. Both directions move
+    only the two effective centres (``v_3 = 0``), so the unit-norm condition
+    (13) fails for the far centre; it owns no mass, so (15) is still 1.
 
     Paper: Paper 1, proof of Theorem 4, eqs. (17)-(19).
     Chapter: book/landscape/bounds.

@@ -37,8 +37,16 @@ def _check_relaxation(relaxation, name="relaxation"):
 
 
 def _error(X, labels, solve, solver):
-    k = int(np.unique(as_labels(labels, "labels")).size)
-    return exactness_error(solve(X, k, solver).Z, labels)
+    return _summary(X, labels, solve, solver)[0]
+
+
+def _summary(X, labels, solve, solver):
+    """Exactness error, per-cluster block traces and block sums of the solution."""
+    lab = as_labels(labels, "labels")
+    k = int(np.unique(lab).size)
+    Z = solve(X, k, solver).Z
+    ind = (lab[None, :] == np.unique(lab)[:, None]).astype(float)  # (k, N) cluster indicators
+    return exactness_error(Z, labels), ind @ np.diag(Z), ind @ Z @ ind.T
 
 
 @dataclass(frozen=True)
@@ -141,7 +149,7 @@ class _GridCell:
 def _grid_cell(task, rng=None):
     relaxations, solver = task.relaxations, task.solver
     X, labels = task.make_data(task.x, task.y)
-    return tuple(_error(X, labels, _SOLVE[r], solver) for r in relaxations)
+    return tuple(_summary(X, labels, _SOLVE[r], solver) for r in relaxations)
 
 
 def recovery_grid(make_data, xs, ys, *, relaxations=("peng_wei", "amini_levina"), exact_tol=1e-4,
@@ -170,7 +178,13 @@ def recovery_grid(make_data, xs, ys, *, relaxations=("peng_wei", "amini_levina")
     Returns
     -------
     dict
-        ``{relaxation: {"exact": bool array (len(ys), len(xs)), "error": float array}}``.
+        ``{relaxation: {"exact": bool array (len(ys), len(xs)), "error": float array,
+        "block_trace": float array (len(ys), len(xs), K), "block_sums": float array
+        (len(ys), len(xs), K, K)}}``. ``block_trace[i, j, a]`` is the trace of the
+        solution's diagonal block of planted cluster ``a`` (1 for the planted matrix) and
+        ``block_sums[i, j, a, b]`` the sum of its entries over clusters ``a`` x ``b``
+        (the planted matrix has ``n_a`` on the diagonal and 0 off it). Both are present
+        when every cell has the same number ``K`` of clusters.
 
     Examples
     --------
@@ -188,11 +202,15 @@ def recovery_grid(make_data, xs, ys, *, relaxations=("peng_wei", "amini_levina")
         _check_relaxation(r, "relaxations[i]")
     xs, ys = np.asarray(xs, dtype=float).ravel(), np.asarray(ys, dtype=float).ravel()
     tasks = [_GridCell(make_data, float(x), float(y), tuple(relaxations), solver) for y in ys for x in xs]
-    errs = np.array(run_sweep(_grid_cell, tasks, rng=0, executor=executor, progress=progress, desc="grid"))
+    cells = run_sweep(_grid_cell, tasks, rng=0, executor=executor, progress=progress, desc="grid")
     out = {}
     for j, r in enumerate(relaxations):
-        e = errs[:, j].reshape(ys.size, xs.size)
+        e = np.array([c[j][0] for c in cells]).reshape(ys.size, xs.size)
         out[r] = {"exact": e <= exact_tol, "error": e}
+        if len({c[j][1].shape for c in cells}) == 1:  # same number of clusters in every cell
+            shape = (ys.size, xs.size, *cells[0][j][1].shape)
+            out[r]["block_trace"] = np.array([c[j][1] for c in cells]).reshape(shape)
+            out[r]["block_sums"] = np.array([c[j][2] for c in cells]).reshape(*shape, shape[-1])
     return out
 
 

@@ -6,13 +6,14 @@ Chapter: book/landscape/figure1, book/landscape/census, book/landscape/algorithm
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from ._fitting import loglog_fit
 from ._validation import as_list, check_int
 
-__all__ = ["fit_loglog", "format_table"]
+__all__ = ["fit_loglog", "format_table", "markdown_table", "RenderedTable"]
 
 
 def fit_loglog(x, y):
@@ -70,3 +71,71 @@ def format_table(rows, columns, *, digits=3):
         return "  ".join(v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right)).rstrip()
 
     return "\n".join([line([str(c) for c in columns])] + [line(b) for b in body])
+
+
+@dataclass(frozen=True)
+class RenderedTable:
+    """A table shown as Markdown in the rendered book and as plain text in the notebook.
+
+    Returned by :func:`markdown_table`; ``markdown`` feeds ``_repr_markdown_`` (the
+    HTML page) and ``text`` feeds ``__repr__`` (what strict nbval compares).
+    """
+
+    markdown: str
+    text: str
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def markdown_table(rows, columns, *, digits=3):
+    """A table of `rows` (dicts) with `columns`, rendered as Markdown in the book.
+
+    Chapter: book/convex/amini_levina, book/convex/peng_wei, book/convex/random_models
+    (printed results as proper tables instead of monospace print-outs).
+
+    Floats are rounded to `digits` decimals, other values shown with ``str``; a
+    ``|`` inside a cell is escaped.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Every dict has every column.
+    columns : list of str
+        Column names, also the header.
+    digits : int, default=3
+
+    Returns
+    -------
+    RenderedTable
+
+    Examples
+    --------
+    >>> from kmbook.report import markdown_table
+    >>> t = markdown_table([{"n": 3, "x": 0.12345}], ["n", "x"], digits=2)
+    >>> print(t.markdown)
+    | n | x |
+    |---:|---:|
+    | 3 | 0.12 |
+    >>> t
+    n     x
+    3  0.12
+    """
+    text = format_table(rows, columns, digits=digits)  # validates rows, columns, digits
+
+    def cell(v):
+        if isinstance(v, (float, np.floating)):
+            v = "nan" if math.isnan(v) else f"{v:.{digits}f}"
+        return " ".join(str(v).split()).replace("|", "\\|")
+
+    def numeric(c):
+        return bool(rows) and all(isinstance(r[c], (int, float, np.integer, np.floating))
+                                  and not isinstance(r[c], (bool, np.bool_)) for r in rows)
+
+    lines = ["| " + " | ".join(cell(c) for c in columns) + " |",
+             "|" + "|".join("---:" if numeric(c) else "---" for c in columns) + "|"]
+    lines += ["| " + " | ".join(cell(r[c]) for c in columns) + " |" for r in rows]
+    return RenderedTable("\n".join(lines), text)

@@ -120,3 +120,22 @@ def test_facets_2d_density_against_quadrature():
                                                               for c in C[[0, 1]]))
     assert f["rho"][2] == pytest.approx(quad(dens, -np.inf, hi)[0], rel=1e-6)
     assert f["d"] == pytest.approx((2.05 + 3.9) / 2)
+
+
+def test_theorem4_2b_proof_form_is_the_statement_without_the_factor_k_star():
+    # Lemma 5 + Lemma 6: k* r/(1-q) + [k* (k lam r)(k^2 lam r^2) + k^2 lam r^2 (1-q)]/(1-q)^2
+    #   + (2 k* k lam r + k^2 lam r) Delta/(1-q), i.e. the statement's second term over k*
+    model, beta = proposition2(0.1)
+    lam = 0.2
+    proof = [r for r in theorem4_report(model, beta, lam) if r["part"] == "2b"]
+    stmt = [r for r in theorem4_report(model, beta, lam, form="statement") if r["part"] == "2b"]
+    k, ks, rr, delta = 3, 3, 0.1, float(np.ptp(model.centers))
+    q = k * k * lam * rr
+    lemma5 = ks * rr / (1 - q) + ks * (k * lam * rr) * (k * k * lam * rr**2) / (1 - q) ** 2 \
+        + 2 * ks * k * lam * rr / (1 - q) * delta
+    lemma6 = k * k * lam * rr**2 / (1 - q) + k * k * lam * rr / (1 - q) * delta
+    assert proof and proof[0]["bound"] == pytest.approx(lemma5 + lemma6, rel=1e-12)
+    second = k * k * lam * rr**2 * (1 + (ks * k - k * k) * lam * rr) / (1 - q) ** 2
+    assert stmt[0]["bound"] - proof[0]["bound"] == pytest.approx((ks - 1) * second, rel=1e-12)
+    with pytest.raises(ValueError, match="form"):
+        theorem4_report(model, beta, lam, form="other")

@@ -77,3 +77,35 @@ def test_recovery_region_hatches_cells():
     with pytest.raises(ValueError, match="hatched"):
         plot_recovery_region([1, 2], [0, 1], [[0, 1], [0, 0]], [[1, 1], [0, 1]], hatched=[[1]])
     plt.close(fig)
+
+
+def test_recovery_region_hatching_is_drawn():
+    """The hatched cells are drawn (one visible patch each) and change the rendered pixels."""
+    hatched = np.array([[0, 0], [1, 0]], bool)
+    pw, al = [[0, 1], [0, 0]], [[1, 1], [0, 1]]
+    fig, ax = plot_recovery_region([1, 2], [0, 1], pw, al, hatched=hatched)
+    cells = [p for p in ax.patches if p.get_gid() == "hatched-cell"]
+    assert len(cells) == int(hatched.sum())
+    assert all(p.get_hatch() == "///" and p.get_visible() and p.get_edgecolor()[3] > 0
+               for p in cells)
+    assert cells[0].get_xy() == (0.5, 0.5)  # the cell of x = 1, y = 1
+    ax.get_legend().remove()
+    fig.canvas.draw()
+    with_hatch = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
+    centres = {(x, y): ax.transData.transform((x, y)) for x in (1, 2) for y in (0, 1)}
+    plt.close(fig)
+    fig0, ax0 = plot_recovery_region([1, 2], [0, 1], pw, al)
+    ax0.get_legend().remove()
+    fig0.canvas.draw()
+    without = np.asarray(fig0.canvas.buffer_rgba())[..., :3].astype(int)
+    plt.close(fig0)
+    changed = np.abs(with_hatch - without).sum(axis=2) > 60
+    h = changed.shape[0]
+
+    def strokes(x, y):  # changed pixels in a 30 x 30 window around a cell centre
+        px, py = centres[(x, y)]
+        r, c = int(round(h - py)), int(round(px))
+        return int(changed[r - 15:r + 15, c - 15:c + 15].sum())
+
+    assert strokes(1, 1) > 20  # the hatched cell (row y = 1, column x = 1)
+    assert strokes(2, 1) == strokes(1, 0) == strokes(2, 0) == 0

@@ -51,7 +51,17 @@ def test_recovery_grid_and_peng_wei_exact_implies_amini_levina_exact():
     # AL's feasible set is inside PW's and contains the balanced truth: PW exact => AL exact
     assert np.all(al[pw])
     X, lab = make(xs[2], ys[1])
-    assert grid["peng_wei"]["error"][1, 2] == pytest.approx(exactness_error(peng_wei(X, 3).Z, lab), abs=1e-9)
+    Z = peng_wei(X, 3).Z
+    assert grid["peng_wei"]["error"][1, 2] == pytest.approx(exactness_error(Z, lab), abs=1e-9)
+    # block summaries against a direct loop over the planted clusters
+    blocks = [[Z[np.ix_(lab == a, lab == b)] for b in range(3)] for a in range(3)]
+    assert grid["peng_wei"]["block_trace"][1, 2] == pytest.approx(
+        [np.trace(blocks[a][a]) for a in range(3)], abs=1e-9)
+    assert np.allclose(grid["peng_wei"]["block_sums"][1, 2],
+                       [[blocks[a][b].sum() for b in range(3)] for a in range(3)], atol=1e-9)
+    # AL's diagonal constraint fixes every block trace at 1; row sums give n_a per block row
+    assert np.allclose(grid["amini_levina"]["block_trace"], 1, atol=1e-5)
+    assert np.allclose(grid["peng_wei"]["block_sums"].sum(axis=-1), 4, atol=1e-5)
     with ThreadPoolExecutor(2) as ex:  # same answers through an executor
         again = rc.recovery_grid(make, xs, ys, executor=ex, progress=False)
     assert np.array_equal(again["amini_levina"]["exact"], al)

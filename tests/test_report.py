@@ -23,3 +23,18 @@ def test_format_table_alignment():
     text = format_table([dict(a="x", b=1, c=0.5, d=True), dict(a="long", b=10, c=float("nan"), d=False)],
                         ["a", "b", "c", "d"], digits=1)
     assert text.splitlines() == ["a      b    c  d", "x      1  0.5  True", "long  10  nan  False"]
+
+
+def test_markdown_table_renders_rows_and_escapes_pipes():
+    from kmbook.report import RenderedTable, markdown_table
+
+    t = markdown_table([{"pair": "a|b", "x": 1.23456, "ok": True}, {"pair": "c", "x": 2.0, "ok": False}],
+                       ["pair", "x", "ok"], digits=2)
+    assert isinstance(t, RenderedTable)
+    lines = t._repr_markdown_().splitlines()
+    assert lines[0] == "| pair | x | ok |"
+    assert lines[1] == "|---|---:|---|"  # numbers right-aligned, text and booleans not
+    assert lines[2] == "| a\\|b | 1.23 | True |"
+    assert repr(t).splitlines()[1].startswith("a|b")
+    with pytest.raises(ValueError, match="rows"):
+        markdown_table([{"pair": "a"}], ["pair", "x"])

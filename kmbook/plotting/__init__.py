@@ -28,7 +28,7 @@ from .landscape import (
     plot_kind_map,
     plot_line_model,
 )
-from .samples import plot_points, plot_trajectory, plot_voronoi
+from .samples import plot_points, plot_switching_regions, plot_trajectory, plot_voronoi
 from .stochastic import plot_loglog_gap
 
 __all__ = [
@@ -51,4 +51,5 @@ __all__ = [
     "plot_threshold_curves",
     "plot_threshold_summary",
     "plot_loglog_gap",
+    "plot_switching_regions",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import ListedColormap
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
 from .._validation import as_labels, as_points, as_real_array
 from ..phase_summary import THRESHOLD_LABELS
@@ -163,7 +163,9 @@ def plot_recovery_region(x, y, pw_exact, al_exact, ax=None, *, conditions=None, 
     xlabel, ylabel : str, optional
     hatched : array-like of bool, shape (ny, nx), optional
         Cells to hatch, e.g. where the planted partition is not the k-means
-        optimum (so no relaxation that solves k-means should return it).
+        optimum (so no relaxation that solves k-means should return it). Each
+        hatched cell is drawn as a transparent rectangle with ``gid="hatched-cell"``
+        over the cell's colour.
     hatch_label : str
         Legend entry of the hatched cells.
 
@@ -195,8 +197,11 @@ def plot_recovery_region(x, y, pw_exact, al_exact, ax=None, *, conditions=None, 
         hat = as_real_array(hatched, "hatched") != 0
         if hat.shape != pw.shape:
             raise ValueError(f"hatched must have shape (len(y), len(x)) = {pw.shape}.")
-        ax.pcolor(_edges(xs), _edges(ys), np.ma.masked_where(~hat, np.ones(hat.shape)),
-                  hatch="///", alpha=0.0, shading="flat")
+        xe, ye = _edges(xs), _edges(ys)
+        for iy, ix in zip(*np.nonzero(hat)):  # one transparent, hatched rectangle per cell
+            ax.add_patch(Rectangle((xe[ix], ye[iy]), xe[ix + 1] - xe[ix], ye[iy + 1] - ye[iy],
+                                   facecolor="none", edgecolor="#444444", linewidth=0,
+                                   hatch="///", gid="hatched-cell"))
         handles.append(Patch(facecolor="none", edgecolor="#444444", hatch="///", label=hatch_label))
     styles = [(PALETTE[5], "-"), (PALETTE[7], "--"), (PALETTE[3], ":")]
     for i, (name, (xf, yf, holds)) in enumerate((conditions or {}).items()):

@@ -1,17 +1,27 @@
 """Samples, Voronoi diagrams and Lloyd trajectories in the plane.
 
-Chapter: book/landscape/kmeans_problem, book/landscape/figure1.
+Chapter: book/landscape/kmeans_problem, book/landscape/figure1, book/landscape/bounds.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.patches import Circle
 
-from .._validation import as_centers, as_labels, as_points, as_real_array
+from .._validation import (
+    as_bounds,
+    as_centers,
+    as_labels,
+    as_list,
+    as_points,
+    as_real,
+    as_real_array,
+    check_int,
+)
 from ..voronoi import voronoi_cells
 from ._style import color, get_ax
 
-__all__ = ["plot_voronoi", "plot_points", "plot_trajectory"]
+__all__ = ["plot_voronoi", "plot_points", "plot_trajectory", "plot_switching_regions"]
 
 
 def plot_voronoi(centers, ax=None, *, bounds=None, X=None, labels=None, true_centers=None, fill=True, annotate=True):
@@ -106,4 +116,54 @@ def plot_trajectory(trajectory, ax=None):
         ax.scatter(*traj[0, i], marker="o", s=50, color=color(i), edgecolors="k", zorder=4)
         ax.scatter(*traj[-1, i], marker="s", s=50, color=color(i), edgecolors="k", zorder=5)
     ax.set_aspect("equal")
+    return fig, ax
+
+
+def plot_switching_regions(centers, v, t, ax=None, *, bounds, disks=None, n_grid=400):
+    """Paper 1's Figure 3: the points that change owner when the centres move by ``t v``.
+
+    Solid lines are the Voronoi boundaries of ``centers``, dashed those of
+    ``centers + t v``; a region is shaded in the colour of the centre that
+    gains it. Disks ``(centre, radius)`` are outlined in grey.
+
+    Paper: Paper 1, Figure 3 (the sets Delta_{i->j}).
+    Chapter: book/landscape/bounds.
+
+    Returns
+    -------
+    (fig, ax)
+    """
+    C = as_centers(centers, "centers", n_features=2)
+    V = as_real_array(v, "v")
+    if V.shape != C.shape or not np.all(np.isfinite(V)):
+        raise ValueError(f"v must be finite with the shape of centers {C.shape}; got {V.shape}.")
+    t = as_real(t, "t")
+    bounds = as_bounds(bounds)
+    n_grid = check_int(n_grid, "n_grid", minimum=2, maximum=4000)
+    disks = [] if disks is None else as_list(disks, "disks", "a list of (centre, radius) pairs")
+    try:
+        disks = [(np.asarray(c, float).reshape(2), float(rad)) for c, rad in disks]
+    except (TypeError, ValueError) as exc:
+        raise TypeError("disks must be a list of (centre, radius) pairs.") from exc
+    fig, ax = get_ax(ax, figsize=(5.2, 5.2))
+    xs = np.linspace(bounds[0], bounds[1], n_grid)
+    ys = np.linspace(bounds[2], bounds[3], n_grid)
+    X, Y = np.meshgrid(xs, ys)
+    P = np.stack([X, Y], -1)[..., None, :]
+    old = ((P - C) ** 2).sum(-1).argmin(-1)
+    new = ((P - C - t * V) ** 2).sum(-1).argmin(-1)
+    for j in range(len(C)):
+        mask = np.where((old != new) & (new == j), 1.0, np.nan)
+        ax.contourf(X, Y, mask, levels=[0.5, 1.5], colors=[color(j)], alpha=0.45)
+    ax.contour(X, Y, old, levels=np.arange(len(C)) + 0.5, colors="tab:blue", linewidths=1.2)
+    ax.contour(X, Y, new, levels=np.arange(len(C)) + 0.5, colors="tab:red", linewidths=1.2,
+               linestyles="--")
+    for centre, radius in disks:
+        ax.add_patch(Circle(centre, radius, fill=False, color="0.4", lw=1))
+    ax.scatter(C[:, 0], C[:, 1], color="tab:red", s=30, zorder=5)
+    ax.scatter(*(C + t * V).T, marker="*", color="tab:blue", s=80, zorder=5)
+    ax.set_xlim(bounds[0], bounds[1])
+    ax.set_ylim(bounds[2], bounds[3])
+    ax.set_aspect("equal")
+    ax.grid(False)
     return fig, ax
