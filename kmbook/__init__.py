@@ -14,9 +14,12 @@ before it (foundations <- paper modules <- reports and plotting):
   :mod:`kmbook.algorithms` (centroid index, coverage, pruning),
   :mod:`kmbook.tasks` (typed census tasks), :mod:`kmbook.census` (census sweeps),
   :mod:`kmbook.examples` (the paper's named configurations),
-  :mod:`kmbook.planar_example` (Example 2 in the plane), :mod:`kmbook.bounds`
+  :mod:`kmbook.planar_example` (Example 2 in the plane),
+  :mod:`kmbook.example2_range` (how far Example 2's minimum survives), :mod:`kmbook.bounds`
   (Theorem 4, inequalities (17)-(19), decomposition (10)), :mod:`kmbook.bounds_planar`
-  (inequality (19) in the plane),
+  (inequality (19) in the plane), :mod:`kmbook.planar_gaussian` (planar Gaussian
+  mixtures by one-dimensional quadrature: exact-to-rounding Hessians) and
+  :mod:`kmbook.figure1_stationary` (the stored stationary points of Figure 1),
   :mod:`kmbook.likelihood` (Section II-B), :mod:`kmbook.theorem_conditions`
   (the theorems' hypotheses and constants as numbers), :mod:`kmbook.census_counts`
   and :mod:`kmbook.stored_sweeps` (the stored census and algorithms sweeps);
@@ -79,12 +82,17 @@ _HOMES = {
     "examples": ("PaperExample", "proposition2", "example1", "example2", "figure1",),
     "planar_example": ("segment", "centres_given_boundary", "example2_minimum", "example2_range_end",
         "example2_hessian", "finite_difference_hessian", "example2_proof_quantities", "on_axis_cost",),
+    "example2_range": ("example2_residual", "example2_root_scan",),
     "bounds": ("Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
         "global_minimum_1d", "facets_2d",),
     "census_clusters": ("task_counts", "cluster_bootstrap", "unanimous_task_bound",
         "cluster_bootstrap_slope", "SignTest", "sign_test", "mcnemar"),
     "bounds_planar": ("inequality19_planar", "switching_coefficient", "planar_ball_cost", "second_order_form",
         "halfplane_lemmas"),
+    "planar_gaussian": ("ORDER", "PlanarMoments", "planar_moments", "planar_cost", "planar_gradient",
+        "planar_hessian", "PlanarStationaryPoint", "planar_stationary_point",),
+    "figure1_stationary": ("FIGURE1_STATIONARY_PATH", "SAMPLE_SEED", "figure1_stationary_tasks",
+        "figure1_stationary_point", "load_figure1_stationary",),
     "likelihood": ("likelihood_gap", "likelihood_gap_leading_term",),
     "theorem_conditions": ("phi", "smallest_t_theorem2", "theorem2_requirements", "theorem2_holds",
         "theorem2_smallest_eta_min", "theorem3_requirements", "theorem3_holds", "theorem3_bounds",

@@ -17,8 +17,8 @@ def _load(name):
 def test_every_script_has_a_smoke_test():
     # stochastic_large_n's smoke test (run and resume) is tests/test_large_n.py
     assert sorted(p.stem for p in SCRIPTS.glob("*.py")) == [
-        "census", "figure1", "landscape_sweeps", "phase_transitions", "sdp_certify", "section5_recovery",
-        "stochastic_large_n",
+        "census", "figure1", "figure1_hessians", "landscape_sweeps", "phase_transitions", "sdp_certify",
+        "section5_recovery", "stochastic_large_n",
     ]
 
 
@@ -99,3 +99,14 @@ def test_section5_recovery_script_writes_and_resumes(tmp_path, monkeypatch):
     assert len(ck) == 2
     _load("section5_recovery").main(argv)  # resumes from the checkpoint: same rows
     assert json.loads(out.read_text())["rows"] == first["rows"]
+
+
+def test_figure1_hessians_script(tmp_path, capsys, monkeypatch):
+    """The first task (a one-step Newton solve) end to end, checkpointed by default."""
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "stationary.json"
+    _load("figure1_hessians").main(["--only", "1", "--out", str(out)])
+    points = json.loads(out.read_text())["points"]
+    assert len(points) == 1 and points[0]["signature"] == "2-fit-1 + 2-fit-3 (other)"
+    assert points[0]["gradient_norm"] < 1e-10 and points[0]["eigenvalues"][0] < -0.3
+    assert any((tmp_path / "_build" / "checkpoints").iterdir())
