@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = sorted((ROOT / "scripts").glob("*.py"))
+# Scripts that run one job rather than a sweep of tasks: nothing to distribute or checkpoint.
+SINGLE_JOB = {"sdp_certify.py"}  # one native SDP solve (and its stored certificate)
+SCRIPTS = sorted(p for p in (ROOT / "scripts").glob("*.py") if p.name not in SINGLE_JOB)
 
 
 def _run(args, cwd):
@@ -24,6 +26,11 @@ def test_scripts_offer_cluster_and_checkpoint_options(script, tmp_path):
     text = _run([script, "--help"], tmp_path).stdout
     for option in ("--workers", "--scheduler", "--checkpoint", "--no-checkpoint"):
         assert option in text
+
+
+def test_single_job_scripts_exist_and_take_no_sweep_options(tmp_path):
+    for name in SINGLE_JOB:
+        assert "--workers" not in _run([ROOT / "scripts" / name, "--help"], tmp_path).stdout
 
 
 CENSUS = ["--models", "gauss", "--k-stars", "3", "--k-offsets", "0", "1", "--ds", "2", "--etas", "2", "4",
