@@ -271,9 +271,9 @@ class ThresholdRatios:
     ratio : ndarray of shape (m,)
         ``t_exact / t_nec``: the exactness threshold found by bisection (upper
         end of the final bracket) over the necessary threshold; ``nan`` where
-        the relaxation was already exact at ``0.99 t_nec``.
+        the relaxation was already exact at ``below * t_nec`` (0.99 by default).
     exact_below_nec : ndarray of bool, shape (m,)
-        The relaxation was exact at ``0.99 t_nec``, where the necessary
+        The relaxation was exact at ``below * t_nec``, where the necessary
         condition fails: a counterexample to the condition's soundness.
     tol : float
         Width of the final bracket, relative to ``t_nec``.
@@ -287,14 +287,15 @@ class ThresholdRatios:
     tol: float
 
 
-def threshold_ratios(relaxation, n_instances, rng, *, balanced=True, tol=0.01, solver=None):
+def threshold_ratios(relaxation, n_instances, rng, *, balanced=True, tol=0.01, below=0.99,
+                     solver=None):
     """How far above the necessary threshold each instance becomes exact.
 
     Along the scaling family ``t -> X + (t - 1) c_{label}`` the necessary
     condition holds exactly for ``t >= t_nec``, so "violated" means
     ``t < t_nec``. The informative quantity is therefore ``t_exact / t_nec``,
     with ``t_exact`` the scale from which the relaxation returns the planted
-    partition, found by bisection between ``0.99 t_nec`` and
+    partition, found by bisection between ``below * t_nec`` and
     ``1.01 t_suf`` (assuming exactness is monotone in ``t``, as
     :func:`kmbook.recovery.recovery_threshold` does). Soundness means
     ``t_nec <= t_exact`` on every instance; a ratio close to 1 means the
@@ -312,6 +313,9 @@ def threshold_ratios(relaxation, n_instances, rng, *, balanced=True, tol=0.01, s
         Equal cluster sizes (required for "amini_levina"); see :func:`random_instance`.
     tol : float, default=0.01
         Final bracket width, relative to ``t_nec``.
+    below : float, default=0.99
+        Soundness is tested by one solve at ``below * t_nec`` (``exact_below_nec``),
+        where the bisection also starts; ``0 < below < 1``.
     solver : str, optional
 
     Returns
@@ -327,22 +331,24 @@ def threshold_ratios(relaxation, n_instances, rng, *, balanced=True, tol=0.01, s
     if relaxation == "amini_levina" and not balanced:
         raise ValueError("the Amini–Levina relaxation needs balanced=True.")
     n_instances = check_int(n_instances, "n_instances", minimum=1)
+    if not 0 < below < 1:
+        raise ValueError(f"below must lie in (0, 1) (a fraction of t_nec, e.g. 0.999); got {below!r}.")
     solve = peng_wei if relaxation == "peng_wei" else amini_levina
-    t_nec, t_suf, ratio, below = [], [], [], []
+    t_nec, t_suf, ratio, exact_below = [], [], [], []
     for g in as_generator(rng).spawn(n_instances):
         X, lab = random_instance(g, balanced=balanced)
         tn = necessary_threshold_scale(X, lab, relaxation)
         ts = threshold_scale(X, lab)
         t_nec.append(tn)
         t_suf.append(ts)
-        exact_lo = is_exact(solve(_scale(X, lab, 0.99 * tn), int(lab.max()) + 1, solver=solver).Z, lab)
-        below.append(bool(exact_lo))
+        exact_lo = is_exact(solve(_scale(X, lab, below * tn), int(lab.max()) + 1, solver=solver).Z, lab)
+        exact_below.append(bool(exact_lo))
         if exact_lo:
             ratio.append(np.nan)
             continue
         r = recovery_threshold(lambda s, X=X, lab=lab, tn=tn: (_scale(X, lab, s * tn), lab),
-                               0.99, 1.01 * max(ts, tn) / tn, relaxation=relaxation, tol=tol,
+                               below, 1.01 * max(ts, tn) / tn, relaxation=relaxation, tol=tol,
                                solver=solver)
         ratio.append(r.threshold)
     return ThresholdRatios(relaxation, np.array(t_nec), np.array(t_suf), np.array(ratio),
-                           np.array(below), float(tol))
+                           np.array(exact_below), float(tol))

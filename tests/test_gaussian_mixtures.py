@@ -8,12 +8,14 @@ from scipy import stats
 
 from kmbook.gaussian_mixtures import (
     closest_pair_max_cdf,
+    exact_recovery_floor,
     expected_closest_pair_max,
     gaussian_mixture_sample,
     gaussian_threshold_prediction,
     gmm_bounds,
     simplex_centres,
     single_pair_prediction,
+    threshold_parts,
 )
 from kmbook.proximity import pw_proximity
 from kmbook.random_models import expected_max_normal, threshold_separations
@@ -82,8 +84,42 @@ def test_samples_and_simplex():
 def test_gmm_bounds_scaling():
     small, large = gmm_bounds(4, 2, 4000), gmm_bounds(400, 2, 400_000)
     assert small["Lu-Zhou"] is None and small["Mixon-Villar-Ward"] is None
+    # rows whose log term is not reproduced are not evaluated
+    assert small["Vempala-Wang"] is None and small["Achlioptas-McSherry"] is None
+    # every evaluated exact-recovery row lies above the floor
+    for b, N in ((small, 4000), (large, 400_000)):
+        assert all(v > exact_recovery_floor(N) for v in b.values() if v is not None)
     # Awasthi-Sheffet's centre separation is linear in K, (1.1) grows like sqrt(K)
     assert large["Awasthi-Sheffet"] / small["Awasthi-Sheffet"] > 50
     assert large["Paper 3 (1.1)"] < large["Awasthi-Sheffet"] < large["Kumar-Kannan"]
     with pytest.raises(ValueError, match="N"):
         gmm_bounds(4, 2, 1)
+
+
+def test_exact_recovery_floor_counts_one_point_beyond_the_bisector():
+    # at the floor, the expected number of N Gaussian points beyond a bisector at
+    # Delta/2 is 1: Monte Carlo with 400 x N draws
+    rng = np.random.default_rng(3)
+    N = 2000
+    t = exact_recovery_floor(N) / 2
+    counts = (rng.normal(size=(400, N)) > t).sum(axis=1)
+    assert abs(counts.mean() - 1) < 4 * counts.std() / np.sqrt(400)
+    assert abs(exact_recovery_floor(N, sigma=2.0) - 2 * exact_recovery_floor(N)) < 1e-12
+    with pytest.raises(ValueError, match="N"):
+        exact_recovery_floor(1)
+
+
+def test_threshold_parts_matches_threshold_scale():
+    from kmbook.proximity import threshold_scale
+
+    rng = np.random.default_rng(5)
+    for layout, K, d in (("line", 4, 2), ("simplex", 4, 3)):
+        X, lab = gaussian_mixture_sample(K, 200, d, rng, layout=layout)
+        T, beta, rhs = threshold_parts(X, lab)
+        C = np.array([X[lab == a].mean(axis=0) for a in range(K)])
+        D = np.linalg.norm(C[:, None] - C[None], axis=2)
+        dmin = D[~np.eye(K, dtype=bool)].min()
+        assert abs(T - threshold_scale(X, lab) * dmin) < 1e-9 * T
+        assert abs(T - 2 * (beta + rhs)) < 1e-12 * T and beta > 0 and rhs > 0
+    with pytest.raises(ValueError, match="labels"):
+        threshold_parts(np.array([[0.0], [0.0], [1.0], [-1.0]]), [0, 0, 1, 1])

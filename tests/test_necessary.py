@@ -164,7 +164,7 @@ def test_sharp_on_small_clusters():
     instances (2-5 points per cluster), which a much weaker necessary condition would fail."""
     from kmbook.necessary_trials import threshold_ratios
 
-    r = threshold_ratios("peng_wei", 12, np.random.default_rng(21), balanced=False)
+    r = threshold_ratios("peng_wei", 12, np.random.default_rng(21), balanced=False, below=0.999)
     ratio = r.ratio[~r.exact_below_nec]
     assert r.exact_below_nec.sum() == 0 and np.all(ratio >= 1.0)
     assert np.sum(ratio <= 1.05) >= 0.5 * ratio.size and np.median(ratio) <= 1.05
@@ -198,8 +198,11 @@ def test_necessary_threshold_below_exactness_threshold(relaxation):
 def test_threshold_ratios_are_sound_and_bracketed():
     from kmbook.necessary_trials import threshold_ratios
 
-    r = threshold_ratios("peng_wei", 3, np.random.default_rng(11), balanced=False, tol=0.02)
-    assert not r.exact_below_nec.any()
+    r = threshold_ratios("peng_wei", 3, np.random.default_rng(11), balanced=False, tol=0.02,
+                         below=0.999)
+    assert not r.exact_below_nec.any()  # not exact at 0.999 t_nec: sound at 0.1 % resolution
     assert np.all(r.ratio >= 1.0) and np.all(r.ratio <= 1.01 * r.t_suf / r.t_nec + 0.02)
     with pytest.raises(ValueError, match="balanced"):
         threshold_ratios("amini_levina", 1, 0, balanced=False)
+    with pytest.raises(ValueError, match="below"):
+        threshold_ratios("peng_wei", 1, 0, below=1.0)

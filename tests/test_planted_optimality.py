@@ -109,3 +109,14 @@ def test_recovery_region_hatching_is_drawn():
 
     assert strokes(1, 1) > 20  # the hatched cell (row y = 1, column x = 1)
     assert strokes(2, 1) == strokes(1, 0) == strokes(2, 0) == 0
+
+
+def test_recovery_region_legend_covers_no_cell():
+    """The legend sits outside the axes, so it hides none of the grid's cells."""
+    fig, ax = plot_recovery_region([1, 2], [0, 1], [[0, 1], [0, 0]], [[1, 1], [0, 1]],
+                                   hatched=[[0, 0], [1, 0]])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    leg, box = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+    plt.close(fig)
+    assert leg.x0 >= box.x1

@@ -209,7 +209,8 @@ def plot_recovery_region(x, y, pw_exact, al_exact, ax=None, *, conditions=None, 
         ax.contour(np.asarray(xf, float), np.asarray(yf, float), np.asarray(holds, float), levels=[0.5],
                    colors=[col], linestyles=ls, linewidths=1.8)
         handles.append(mpl.lines.Line2D([], [], color=col, ls=ls, label=name))
-    ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=True)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0,
+              fontsize=8, frameon=True)  # outside the axes: no cell hidden
     ax.set_xlabel(xlabel or "")
     ax.set_ylabel(ylabel or "")
     ax.grid(False)
