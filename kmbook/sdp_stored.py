@@ -200,12 +200,12 @@ def best_line_split(X, n_directions=3600):
         Within-cluster sum of squares of the best split found.
     labels : ndarray of shape (n,)
     """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] < 2:
-        raise ValueError(f"X must be an (n, 2) array with n >= 2; got shape {X.shape}.")
-    n_directions = int(n_directions)
-    if n_directions < 1:
-        raise ValueError(f"n_directions must be a positive integer; got {n_directions}.")
+    from ._validation import as_points, check_int
+
+    X = as_points(X, "X", min_samples=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must be an (n, 2) array of planar points; got shape {X.shape}.")
+    n_directions = check_int(n_directions, "n_directions", minimum=1)
     n = X.shape[0]
     Xc = X - X.mean(axis=0)
     sq = np.einsum("ij,ij->i", Xc, Xc)
@@ -248,6 +248,8 @@ def native_timings(names=("sdp_native.json",)):
     ValueError
         When a file does not record the solver revision its rows measured.
     """
+    if isinstance(names, (str, bytes)) or not all(isinstance(n, str) for n in np.atleast_1d(names)):
+        raise TypeError(f"names must be a sequence of file names (str), e.g. ('sdp_native.json',); got {names!r}.")
     rows = {}
     for name in names:
         path = BENCHMARK_RESULTS / name

@@ -76,5 +76,5 @@ def test_best_line_split_finds_the_optimal_two_partition_of_a_small_set():
         from kmbook.planted_optimality import partition_cost
 
         assert partition_cost(X, labels) == pytest.approx(cost, rel=1e-9)
-    with pytest.raises(ValueError, match="X must be an"):
+    with pytest.raises(ValueError, match="X must be an \\(n, 2\\)"):
         best_line_split(np.zeros((4, 3)))
