@@ -29,7 +29,7 @@ difference, each result's certified gap (value - lower_bound) / value and its la
 Each N in --large runs the native solver alone (Peng–Wei, inexact kind) in a fresh subprocess
 (its peak resident memory is then its own) with ``tol = feas_tol = 1e-5``, and reports time,
 iterations, certified gap and peak memory. The machine's load average is recorded with every
-row: ratios are same-run and stay meaningful on a shared machine, absolute times do not.
+row. Ratios are same-run; each row is a single run, so their spread under load is not measured.
 Writes benchmarks/results/sdp_native.json (rewritten after every row).
 """
 

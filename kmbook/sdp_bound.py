@@ -39,9 +39,14 @@ __all__ = ["certified_lambda_min", "dual_function", "lambda_min_estimate", "lowe
 
 
 def _dual_sign(B, relaxation):
-    """``B`` with the sign constraint of the dual enforced (a copy)."""
+    """``B`` symmetrised, with the sign constraint of the dual enforced (a copy).
+
+    The bound reads full rows of ``D - B`` but the Cholesky factor only its lower triangle,
+    so ``B`` is replaced by its symmetric part first (the dual function depends on it alone).
+    """
+    B = 0.5 * (B + B.T)
     d = np.diag(B).copy()
-    B = np.maximum(B, 0.0)
+    B = np.maximum(B, 0.0, out=B)
     if relaxation == "amini_levina":
         np.fill_diagonal(B, d)
     return B

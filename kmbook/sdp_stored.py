@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["CERTIFICATES_DIR", "benchmark_subsample", "pack_dual", "unpack_dual", "stored_lower_bound",
-           "solution_factor", "load_certificate", "recheck_certificate", "native_timings"]
+           "solution_factor", "load_certificate", "recheck_certificate", "native_timings",
+           "best_line_split"]
 
 #: Where ``scripts/sdp_certify.py`` stores its results (``<name>.json`` + ``<name>.npz``).
 CERTIFICATES_DIR = Path(__file__).resolve().parent.parent / "data" / "sdp_at_scale"
@@ -182,27 +183,92 @@ def recheck_certificate(record, arrays):
             "lower_bound": lower, "upper_bound": upper, "gap": (upper - lower) / upper}
 
 
-def native_timings(names=("sdp_native.json", "sdp_native_n400.json")):
+def best_line_split(X, n_directions=3600):
+    """The cheapest 2-partition of planar points by a line, over a grid of directions.
+
+    Paper: Paper 3 (an optimal 2-means partition is separated by a line).
+    Chapter: book/convex/sdp_at_scale.
+
+    For each of `n_directions` equally spaced directions, sorts the projections and
+    evaluates every threshold split with prefix sums. The result is the best split *found*,
+    an upper bound on the k-means optimum for K = 2, not the optimum itself (a line that
+    separates the optimal partition may fall between the grid's directions).
+
+    Returns
+    -------
+    cost : float
+        Within-cluster sum of squares of the best split found.
+    labels : ndarray of shape (n,)
+    """
+    from ._validation import as_points, check_int
+
+    X = as_points(X, "X", min_samples=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must be an (n, 2) array of planar points; got shape {X.shape}.")
+    n_directions = check_int(n_directions, "n_directions", minimum=1)
+    n = X.shape[0]
+    Xc = X - X.mean(axis=0)
+    sq = np.einsum("ij,ij->i", Xc, Xc)
+    sizes = np.arange(1, n)
+    best = (np.inf, None, 0)
+    for angle in np.pi * np.arange(n_directions) / n_directions:
+        order = np.argsort(Xc @ np.array([np.cos(angle), np.sin(angle)]), kind="stable")
+        s = np.cumsum(Xc[order], axis=0)[:-1]  # sum of the first m points, m = 1..n-1
+        # SS = sum|x|^2 - |S_left|^2 / m - |S_right|^2 / (n - m), with S_right = -S_left (centred)
+        cost = sq.sum() - np.einsum("ij,ij->i", s, s) * (1.0 / sizes + 1.0 / (n - sizes))
+        m = int(np.argmin(cost))
+        if cost[m] < best[0]:
+            best = (float(cost[m]), order, m + 1)
+    labels = np.zeros(n, dtype=int)
+    labels[best[1][best[2]:]] = 1
+    return best[0], labels
+
+
+def native_timings(names=("sdp_native.json",)):
     """Rows of the stored native-solver benchmarks: one dict per (N, kind, relaxation).
 
     Paper: Paper 3 (solving (2.3)/(3.3) at scale).
     Chapter: book/convex/sdp_at_scale.
 
     Each row has ``N``, ``kind``, ``relaxation``, ``native_s``, ``scs_s``, ``ratio``
-    (SCS time / native time, same run), ``value_diff`` (relative, against SCS),
-    ``native_gap`` and ``load`` (load average at the start of the row); rows with
-    the same key in a later file replace earlier ones.
+    (SCS time / native time, same run), ``clarabel_s`` (None when Clarabel was not run),
+    ``value_diff`` (relative, against SCS), ``native_value``, ``native_lb``, ``best_lb``
+    (the largest rigorous lower bound of the row, over the solvers run in it),
+    ``native_gap`` (``(value - best_lb) / value``;
+    negative when the native value lies *below* a proved lower bound, i.e. the native
+    point was infeasible and the row certifies nothing), ``revision`` (the solver revision
+    the file records) and ``load`` (load average at the start of the row); rows with the
+    same key in a later file replace earlier ones.
+
+    Raises
+    ------
+    FileNotFoundError
+        When a named results file does not exist (rerun ``benchmarks/bench_sdp.py --native``
+        or drop the name).
+    ValueError
+        When a file does not record the solver revision its rows measured.
     """
+    if isinstance(names, (str, bytes)) or not all(isinstance(n, str) for n in np.atleast_1d(names)):
+        raise TypeError(f"names must be a sequence of file names (str), e.g. ('sdp_native.json',); got {names!r}.")
     rows = {}
     for name in names:
         path = BENCHMARK_RESULTS / name
         if not path.exists():
-            continue
-        for r in json.loads(path.read_text())["rows"]:
+            raise FileNotFoundError(f"no benchmark results file {path}; create it with "
+                                    "`python benchmarks/bench_sdp.py --native` or remove it from `names`.")
+        data = json.loads(path.read_text())
+        if "solver_revision" not in data:
+            raise ValueError(f"{path} does not record `solver_revision`; add the commit its rows measured.")
+        for r in data["rows"]:
+            lbs = [r[s]["lower_bound"] for s in ("native", "scs", "clarabel") if s in r]
+            value = r["native"]["value"]
             rows[(r["N"], r["kind"], r["relaxation"])] = {
                 "N": r["N"], "kind": r["kind"], "relaxation": r["relaxation"],
                 "native_s": r["native"]["time_s"], "scs_s": r["scs"]["time_s"], "ratio": r["speedup_vs_scs"],
-                "value_diff": r["value_rel_diff_vs_scs"], "native_gap": r["native"]["certified_gap"],
+                "clarabel_s": r["clarabel"]["time_s"] if "clarabel" in r else None,
+                "value_diff": r["value_rel_diff_vs_scs"], "native_value": value,
+                "native_lb": r["native"]["lower_bound"], "best_lb": max(lbs),
+                "native_gap": (value - max(lbs)) / value, "revision": data["solver_revision"],
                 "load": r["load_avg"][0], "file": name,
             }
     return [rows[key] for key in sorted(rows)]

@@ -110,6 +110,20 @@ def test_any_nonnegative_dual_gives_a_valid_bound():
             assert lower_bound(D, Bd, k, "amini_levina", n_features=2) <= sdp.best_partition(X, k, balanced=True).cost
 
 
+def test_bound_depends_on_the_symmetric_part_of_B_only():
+    """A non-symmetric B with the same symmetric part gives the same bound (B is symmetrised)."""
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(12, 2))
+    D = sdp.distance_matrix(X)
+    B = rng.exponential(size=D.shape) * D.mean()
+    B = (B + B.T) / 2
+    lopsided = 2 * np.tril(B, -1) + np.diag(np.diag(B))
+    for relaxation in RELAXATIONS:
+        lb = lower_bound(D, B, 3, relaxation, n_features=2)
+        assert lower_bound(D, lopsided, 3, relaxation, n_features=2) == pytest.approx(lb, rel=1e-12)
+        assert lower_bound(D, lopsided.T, 3, relaxation, n_features=2) == pytest.approx(lb, rel=1e-12)
+
+
 @pytest.mark.parametrize("relaxation", RELAXATIONS)
 def test_bound_at_an_exact_dual_certificate_reproduces_the_optimum(relaxation):
     """Fed the paper's explicit dual certificate, the bound equals the partition's cost

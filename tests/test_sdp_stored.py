@@ -12,6 +12,7 @@ from kmbook import sdp
 from kmbook.sdp_stored import (
     CERTIFICATES_DIR,
     benchmark_subsample,
+    best_line_split,
     load_certificate,
     native_timings,
     recheck_certificate,
@@ -55,3 +56,25 @@ def test_native_timings_rows_are_same_run_ratios():
     assert rows, "benchmarks/results/sdp_native.json is missing"
     for r in rows:
         assert r["ratio"] == pytest.approx(r["scs_s"] / r["native_s"], rel=1e-12)
+        assert r["best_lb"] >= r["native_lb"] and r["revision"]
+        assert r["native_gap"] == pytest.approx((r["native_value"] - r["best_lb"]) / r["native_value"])
+
+
+def test_native_timings_fails_loudly_on_a_missing_file():
+    with pytest.raises(FileNotFoundError, match="bench_sdp.py --native"):
+        native_timings(("sdp_native.json", "no_such_results.json"))
+
+
+def test_best_line_split_finds_the_optimal_two_partition_of_a_small_set():
+    from kmbook.oracles import best_partition
+
+    rng = np.random.default_rng(5)
+    for _ in range(5):
+        X = np.vstack([rng.normal(size=(6, 2)), rng.normal(size=(5, 2)) + [1.5, 0.5]])
+        cost, labels = best_line_split(X, 720)
+        assert cost == pytest.approx(best_partition(X, 2).cost, rel=1e-9)
+        from kmbook.planted_optimality import partition_cost
+
+        assert partition_cost(X, labels) == pytest.approx(cost, rel=1e-9)
+    with pytest.raises(ValueError, match="X must be an \\(n, 2\\)"):
+        best_line_split(np.zeros((4, 3)))
