@@ -303,13 +303,18 @@ def repeated_runs(X, init, batch_size, n_steps, n_runs, rng, *, phi_star=None, e
     n_runs = check_int(n_runs, "n_runs", minimum=1)
     if not callable(init):
         init = as_centers(init, "init", n_features=X.shape[1], n_samples=X.shape[0])
+    # checked here, not inside the tasks, so a bad argument is named directly
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    n_steps = check_int(n_steps, "n_steps", minimum=0)
+    if phi_star is not None:
+        phi_star = check_nonnegative(phi_star, "phi_star")
     kwargs = {"batch_size": batch_size, "n_steps": n_steps} | kwargs
     out = run_sweep(_one_run, [(X, init, kwargs)] * n_runs, rng=rng, executor=executor,
                     desc="stochastic k-means runs")
     cost = np.array([res.cost for _, res, _ in out])
     stationary = [sp for _, _, sp in out]
     ref = (np.array([sp.cost for sp in stationary]) if phi_star is None
-           else np.full(n_runs, check_nonnegative(phi_star, "phi_star")))
+           else np.full(n_runs, phi_star))
     return RepeatedRuns(
         steps=out[0][1].steps, cost=cost, phi_star=ref, gaps=cost - ref[:, None],
         seeds=np.array([s for s, _, _ in out]), centers=np.array([res.centers for _, res, _ in out]),
