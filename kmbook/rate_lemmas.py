@@ -124,7 +124,7 @@ def step_bound(X, centers, batch_size, eta):
     return StepBound(noise - drop, drop, noise, q)
 
 
-def one_step_changes(X, centers, batch_size, eta, n_draws, rng):
+def one_step_changes(X, centers, batch_size, eta, n_draws, rng, *, return_moved=False):
     """Monte Carlo draws of ``phi(C') - phi(C)`` for one flat-rate step of Algorithm 1.
 
     Each draw samples ``m`` points uniformly with replacement, gives them to
@@ -141,10 +141,16 @@ def one_step_changes(X, centers, batch_size, eta, n_draws, rng):
     n_draws : int
         Number of independent steps.
     rng : int or numpy.random.Generator
+    return_moved : bool, default=False
+        Also return, per draw, how many points have another nearest centre in
+        ``C'`` than in ``C`` (where this is 0 the bound of :func:`step_bound` is
+        an equality in expectation).
 
     Returns
     -------
-    ndarray of shape (n_draws,)
+    changes : ndarray of shape (n_draws,)
+    moved : ndarray of int, shape (n_draws,)
+        Only if `return_moved`.
     """
     X = as_points(X, "X")
     C = as_centers(centers, "centers", n_features=X.shape[1])
@@ -155,6 +161,7 @@ def one_step_changes(X, centers, batch_size, eta, n_draws, rng):
     labels = voronoi_labels(X, C)
     base = kmeans_cost(X, C)
     out = np.empty(n_draws)
+    moved = np.zeros(n_draws, dtype=int)
     k = C.shape[0]
     for i in range(n_draws):
         idx = gen.integers(0, X.shape[0], size=m)
@@ -166,7 +173,9 @@ def one_step_changes(X, centers, batch_size, eta, n_draws, rng):
         C1 = C.copy()
         C1[got] = (1 - eta) * C[got] + eta * sums[got] / cnt[got, None]
         out[i] = kmeans_cost(X, C1) - base
-    return out
+        if return_moved:
+            moved[i] = int((voronoi_labels(X, C1) != labels).sum())
+    return (out, moved) if return_moved else out
 
 
 def centroid_distance(centers, reference, counts):
@@ -190,8 +199,9 @@ class Contraction:
 
     Attributes
     ----------
-    radii : ndarray of shape (n_radii,)
-        Distance every centre was moved (along one unit vector per centre).
+    radii : ndarray of shape (n_radii, n_directions)
+        Distance every centre was moved (along one unit vector per centre), per
+        direction (a 1-D `radii` argument is repeated for every direction).
     ratio : ndarray of shape (n_radii, n_directions)
         ``Delta(Lloyd(C), C*) / Delta(C, C*)`` after one batch Lloyd step.
     returned : ndarray of bool, shape (n_radii, n_directions)
@@ -236,7 +246,10 @@ def lloyd_contraction(X, centers, radii, *, rng, n_directions=8, max_iter=300):
     X : array-like of shape (n, d)
     centers : array-like of shape (k, d)
         A stationary point ``C*``.
-    radii : array-like of positive floats
+    radii : array-like of positive floats, shape (n_radii,) or (n_radii, n_directions)
+        The same radii for every direction, or one column of radii per direction
+        (e.g. up to each direction's own return radius from
+        :func:`kmbook.basins.basin_radius`, drawn with the same `rng`).
     rng : int or numpy.random.Generator
         Draws the directions.
     n_directions : int, default=8
@@ -249,22 +262,29 @@ def lloyd_contraction(X, centers, radii, *, rng, n_directions=8, max_iter=300):
     """
     X = as_points(X, "X")
     C = as_centers(centers, "centers", n_features=X.shape[1])
-    radii = as_real_array(radii, "radii", ndim=1)
-    if radii.size == 0 or np.any(radii <= 0):
-        raise ValueError("radii must be a non-empty sequence of positive distances.")
+    radii = np.asarray(radii, dtype=float)
+    if radii.ndim not in (1, 2) or radii.size == 0 or not np.all(np.isfinite(radii)) \
+            or np.any(radii <= 0):
+        raise ValueError("radii must be a non-empty 1-D sequence (or 2-D array of shape "
+                         "(n_radii, n_directions)) of positive finite distances.")
     n_directions = check_int(n_directions, "n_directions", minimum=1)
+    if radii.ndim == 1:
+        radii = np.repeat(radii[:, None], n_directions, axis=1)
+    elif radii.shape[1] != n_directions:
+        raise ValueError(f"radii has {radii.shape[1]} columns but n_directions is "
+                         f"{n_directions}; pass one column of radii per direction.")
     gen = as_generator(rng)
     labels = voronoi_labels(X, C)
     counts = np.bincount(labels, minlength=C.shape[0]).astype(float)
     if not np.allclose(_lloyd_step(X, C), C, rtol=0, atol=1e-9 * (1 + np.abs(C).max())):
         raise ValueError("centers must be a stationary point (the means of their own Voronoi "
                          "cells); pass the centres of kmbook.stochastic.stationary_point(X, C).")
-    shape = (radii.size, n_directions)
+    shape = radii.shape
     ratio, returned, changed = np.empty(shape), np.zeros(shape, bool), np.zeros(shape, bool)
     for j in range(n_directions):
         U = gen.normal(size=C.shape)
         U /= np.linalg.norm(U, axis=1, keepdims=True)
-        for i, rho in enumerate(radii):
+        for i, rho in enumerate(radii[:, j]):
             Cp = C + rho * U
             ratio[i, j] = (centroid_distance(_lloyd_step(X, Cp), C, counts)
                            / centroid_distance(Cp, C, counts))

@@ -91,3 +91,32 @@ def test_rate_lemmas_invalid(mixture):
         lloyd_contraction(X, opt.centers + 1.0, [1.0], rng=0)
     with pytest.raises(ValueError, match="counts"):
         centroid_distance(opt.centers, opt.centers, [1.0])
+
+
+def test_one_step_changes_counts_moved_points(mixture):
+    X, opt = mixture
+    d0 = one_step_changes(X, opt.centers, 50, 0.5, 20, rng=3)
+    d, moved = one_step_changes(X, opt.centers, 50, 0.5, 20, rng=3, return_moved=True)
+    # the count does not change the draws
+    np.testing.assert_array_equal(d, d0)
+    assert moved.shape == (20,) and moved.dtype.kind == "i"
+    # far from the optimum an online step moves points between cells
+    far = opt.centers + np.random.default_rng(1).normal(scale=6.0, size=opt.centers.shape)
+    _, moved_far = one_step_changes(X, far, 1, 1.0, 20, rng=3, return_moved=True)
+    assert moved_far.max() > 0
+
+
+def test_lloyd_contraction_per_direction_radii(mixture):
+    X, opt = mixture
+    ct1 = lloyd_contraction(X, opt.centers, [1e-3, 0.5], rng=0, n_directions=2)
+    radii = np.array([[1e-3, 1e-3], [0.5, 0.5]])
+    ct2 = lloyd_contraction(X, opt.centers, radii, rng=0, n_directions=2)
+    # a 1-D radii argument is the same radius for every direction
+    np.testing.assert_array_equal(ct1.ratio, ct2.ratio)
+    assert ct2.radii.shape == (2, 2)
+    # different columns move different directions to different radii
+    ct3 = lloyd_contraction(X, opt.centers, [[1e-3, 0.5], [0.5, 1e-3]], rng=0, n_directions=2)
+    np.testing.assert_allclose(ct3.ratio[0, 1], ct1.ratio[1, 1])
+    np.testing.assert_allclose(ct3.ratio[1, 0], ct1.ratio[1, 0])
+    with pytest.raises(ValueError, match="n_directions"):
+        lloyd_contraction(X, opt.centers, radii, rng=0, n_directions=3)
