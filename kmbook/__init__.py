@@ -82,7 +82,7 @@ _HOMES = {
     "examples": ("PaperExample", "proposition2", "example1", "example2", "figure1",),
     "planar_example": ("segment", "centres_given_boundary", "example2_minimum", "example2_range_end",
         "example2_hessian", "finite_difference_hessian", "example2_proof_quantities", "on_axis_cost",),
-    "example2_range": ("example2_residual", "example2_root_scan",),
+    "example2_range": ("example2_residual", "example2_root_scan", "example2_no_root_certificate"),
     "bounds": ("Boundary", "boundaries_1d", "inequality18_1d", "theorem4_report", "decomposition_1d",
         "global_minimum_1d", "facets_2d",),
     "census_clusters": ("task_counts", "cluster_bootstrap", "unanimous_task_bound",

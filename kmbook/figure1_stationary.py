@@ -6,8 +6,10 @@ Chapter: book/landscape/figure1.
 
 Each task names a mixture of :func:`kmbook.structure.figure1_setup` (its
 ``sigma``), a start and a solver (Newton's method, which converges to saddles as
-readily as to minima, or saddle-free Newton, which converges to minima only;
-see :func:`kmbook.planar_gaussian.planar_stationary_point`). The results are
+readily as to minima, or saddle-free Newton, which is repelled by saddles and
+generically ends at a minimum but can stop at a saddle from a symmetric start;
+see :func:`kmbook.planar_gaussian.planar_stationary_point`). The eigenvalues at
+the end decide which kind each point is. The results are
 stored by ``scripts/figure1_hessians.py`` in :data:`FIGURE1_STATIONARY_PATH`;
 the chapter reloads them and recomputes the gradient and the Hessian at every
 stored point, so the stored numbers are checked, not trusted.

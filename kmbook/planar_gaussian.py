@@ -26,10 +26,12 @@ integrals:
   a straight edge a Gaussian times a quadratic is a closed form in the normal
   distribution function.
 
-Quadrature tolerances are 1e-13, so values are accurate to about 1e-11, far
-below the quasi-Monte Carlo error; the tests compare with the QMC engine,
-with finite differences of the gradient and with the exact one-dimensional
-Hessian of a collinear mixture.
+The quadrature is fixed-order Gauss-Legendre (no adaptive tolerance); orders
+20 and 40 agree to about 1e-15, which bounds the rule's error but not a wrong
+formula. The tests therefore also compare with an independent chord-wise
+adaptive quadrature (tests/test_planar_chordwise.py: G to 1e-10, the 1b
+rotation curvature to 1e-8), the QMC engine, finite differences of the
+gradient and the exact one-dimensional Hessian of a collinear mixture.
 """
 
 from __future__ import annotations
@@ -331,6 +333,8 @@ class PlanarStationaryPoint:
         Iterations of each phase.
     converged : bool
         ``gradient_norm <= gtol``.
+    is_minimum : bool
+        Smallest Hessian eigenvalue > 0 (a strict local minimum when converged).
     """
 
     centers: np.ndarray
@@ -341,6 +345,7 @@ class PlanarStationaryPoint:
     n_lloyd: int
     n_newton: int
     converged: bool
+    is_minimum: bool = False
 
 
 def planar_stationary_point(model, init, *, lloyd_steps=0, newton_steps=20, gtol=1e-10, saddle_free=False,
@@ -350,8 +355,12 @@ def planar_stationary_point(model, init, *, lloyd_steps=0, newton_steps=20, gtol
     Newton's method converges to a stationary point near its start whatever
     its index, so it finds saddles as well as minima; the eigenvalues then say
     which it is. With ``saddle_free=True`` each step divides by the absolute
-    values of the Hessian's eigenvalues, which moves downhill along negative
-    curvature and so converges to local minima only.
+    values of the Hessian's eigenvalues, so it moves downhill along negative
+    curvature: it is repelled by saddles and generically ends at a local
+    minimum. Its fixed points are still all stationary points, saddles
+    included: started on a symmetric subspace whose gradient has no component
+    along the negative-curvature directions (e.g. the symmetric 2-fit-3
+    point of Figure 1) it stays at a saddle. The eigenvalues at the end decide.
 
     Paper: Paper 1, Lemma 2 (stationary points) and Lemma 1.
     Chapter: book/landscape/figure1.
@@ -372,7 +381,9 @@ def planar_stationary_point(model, init, *, lloyd_steps=0, newton_steps=20, gtol
     -------
     PlanarStationaryPoint
         With ``converged=False`` and a :class:`ConvergenceWarning` when the
-        gradient norm stays above `gtol`.
+        gradient norm stays above `gtol`. With ``saddle_free=True``, a
+        converged end with a negative eigenvalue (``is_minimum=False``) also
+        raises a :class:`ConvergenceWarning`: the solver stopped at a saddle.
     """
     import warnings
 
@@ -403,4 +414,9 @@ def planar_stationary_point(model, init, *, lloyd_steps=0, newton_steps=20, gtol
         warnings.warn(f"planar_stationary_point: gradient norm {gnorm:.2e} > gtol = {gtol:.0e} after "
                       f"{n_newton} Newton steps; raise newton_steps or lloyd_steps.", ConvergenceWarning,
                       stacklevel=2)
-    return PlanarStationaryPoint(C, gnorm, H, w, V, lloyd_steps, n_newton, converged)
+    is_minimum = bool(w[0] > 0)
+    if saddle_free and converged and not is_minimum:
+        warnings.warn(f"planar_stationary_point: saddle-free Newton ended at a saddle (smallest eigenvalue "
+                      f"{w[0]:.3e} < 0); the start probably lies on a symmetric subspace: perturb init.",
+                      ConvergenceWarning, stacklevel=2)
+    return PlanarStationaryPoint(C, gnorm, H, w, V, lloyd_steps, n_newton, converged, is_minimum)

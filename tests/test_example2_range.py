@@ -48,3 +48,44 @@ def test_bad_arguments_are_named():
         example2_residual(0.5, 0.3, geometry="line")
     with pytest.raises(ValueError, match="r must be at most"):
         example2_root_scan(0.6)
+
+
+def test_enclosures_contain_the_residual_and_its_derivative():
+    from kmbook.example2_range import _enclosures
+    rng = np.random.default_rng(7)
+    for geometry in ("plane", "line"):
+        for _ in range(200):
+            r = rng.uniform(0.2502, 0.5)
+            a = -r + rng.uniform(0, r)
+            b = min(a + rng.uniform(0, 0.05), 0.0)
+            F, dF = _enclosures(a, b, r, geometry)
+            for t in np.linspace(a, b, 5):
+                assert F[0] - 1e-12 <= example2_residual(t, r, geometry=geometry) <= F[1] + 1e-12
+                h = 1e-7
+                if -r <= t - h and t + h <= 0:
+                    dv = (example2_residual(t + h, r, geometry=geometry)
+                          - example2_residual(t - h, r, geometry=geometry)) / (2 * h)
+                    assert dF[0] - 1e-5 <= dv <= dF[1] + 1e-5
+
+
+@pytest.mark.parametrize("gap", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2])
+def test_no_root_is_proved_just_beyond_the_range_end(gap):
+    from kmbook.example2_range import example2_no_root_certificate
+    ok, _, failed = example2_no_root_certificate(example2_range_end() + gap)
+    assert ok and not failed
+
+
+@pytest.mark.parametrize("r", [0.2501, 0.26, 0.3, 0.4, 0.5])
+def test_no_root_is_proved_on_the_line(r):
+    from kmbook.example2_range import example2_no_root_certificate
+    assert example2_no_root_certificate(r, geometry="line")[0]
+
+
+@pytest.mark.parametrize("r", [0.255, 0.28, 0.3])
+def test_the_certificate_fails_where_a_root_exists(r):
+    from kmbook.example2_range import example2_no_root_certificate
+    t_min, _ = example2_minimum(r)
+    ok, _, failed = example2_no_root_certificate(r, max_depth=30)
+    assert not ok and failed
+    if r < 0.3:  # few failed cells: the root's cell is among them
+        assert any(a <= t_min <= b for a, b in failed)

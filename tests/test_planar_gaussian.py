@@ -110,3 +110,26 @@ def test_stored_catalogue_reproduces_a_slice():
         np.testing.assert_allclose(fresh["centers"], stored[i]["centers"], atol=1e-9)
         np.testing.assert_allclose(fresh["eigenvalues"], stored[i]["eigenvalues"], atol=1e-9)
         assert fresh["signature"] == stored[i]["signature"]
+
+
+def test_saddle_free_newton_can_stop_at_a_symmetric_saddle_and_says_so():
+    # Saddle-free Newton is repelled by saddles only along gradient components in
+    # negative-curvature directions; from the symmetric 2-fit-3 start the gradient is
+    # x -> -x symmetric while both unstable directions are antisymmetric, so it stays
+    # at that index-2 saddle. The solver must flag it rather than report a minimum.
+    from kmbook.exceptions import ConvergenceWarning
+    from kmbook.figure1_stationary import _symmetric_two_fit_three
+    with pytest.warns(ConvergenceWarning, match="saddle"):
+        res = planar_stationary_point(FIG1, _symmetric_two_fit_three(0.5), newton_steps=60, saddle_free=True)
+    assert res.converged and not res.is_minimum
+    assert np.sum(res.eigenvalues < 0) == 2
+
+
+def test_saddle_free_newton_ending_at_a_minimum_does_not_warn():
+    import warnings
+
+    stored = {p["name"]: p for p in load_figure1_stationary()}["1b, minimum"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = planar_stationary_point(FIG1, np.array(stored["centers"]), newton_steps=5, saddle_free=True)
+    assert res.converged and res.is_minimum and res.eigenvalues[0] > 0

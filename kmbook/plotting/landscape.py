@@ -318,7 +318,7 @@ def plot_curves(rows, x, y, by=None, ax=None, *, logx=False, marker="o", label_f
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     if by is not None:
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=7, framealpha=0.9)
     return fig, ax
 
 
@@ -370,11 +370,11 @@ def plot_error_scaling(eta_max, errors, ax=None, *, slope=None, intercept=None, 
         x0 = x.min()
         e0 = float(np.max(e[x == x0]))
         ax.plot(grid, e0 * (grid / x0) ** reference, color="k", ls="--", lw=1,
-                label=(f"slope {reference:g} (the theorems' rate; offset arbitrary)"
+                label=(f"slope {reference:g} (theorems' rate,\noffset arbitrary)"
                        if color_index == 0 else None))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"$\eta_{\max}$")
     ax.set_ylabel(r"error / $\Delta_{\max}$")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7, framealpha=0.9)
     return fig, ax
