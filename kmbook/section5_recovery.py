@@ -35,7 +35,7 @@ from .planted_optimality import partition_cost
 from .proximity import al_proximity, pw_proximity
 from .sdp import amini_levina, exactness_error, peng_wei
 
-__all__ = ["VERDICTS", "recovery_trial", "verdict_counts", "condition_share", "load_recovery"]
+__all__ = ["VERDICTS", "recovery_trial", "recheck_cell", "verdict_counts", "condition_share", "load_recovery"]
 
 #: The three verdicts of a (instance, separation, relaxation) cell.
 VERDICTS = ("exact", "not_exact", "undecided")
@@ -165,6 +165,51 @@ def recovery_trial(task, rng=None):
     row["cells"] = cells
     row["seconds"] = round(time.perf_counter() - t0, 1)
     return row
+
+
+def recheck_cell(task, rng=None):
+    """Re-decide one stored cell of a sweep with given solver options (e.g. a tighter ``tol``).
+
+    Used to re-verify the cells whose "not exact" verdict rests on a cheaper feasible point:
+    the native solver stops once the rounded partition is within ``tol`` (relative) of its
+    bound, so a competitor can only be found where the relaxation lies more than about ``tol``
+    below the planted cost.
+
+    Paper: Paper 3, Section 5.
+    Chapter: book/convex/phase_transitions.
+
+    Parameters
+    ----------
+    task : dict
+        The instance keys of :func:`recovery_trial` (``layout, K, n, d, distribution, seed``),
+        ``delta``, ``relaxation`` and ``solver_options``.
+    rng : ignored
+
+    Returns
+    -------
+    dict
+        The new cell (same keys as in :func:`recovery_trial`'s ``cells``) with
+        ``solver_options`` recorded.
+    """
+    from threadpoolctl import threadpool_limits
+
+    missing = [k for k in (*_TASK_KEYS[:-1], "delta", "relaxation") if k not in task]
+    if missing:
+        raise ValueError(f"task is missing keys {missing}.")
+    rel = check_choice(task["relaxation"], "task['relaxation']", tuple(_SOLVE))
+    delta = check_positive(float(task["delta"]), "task['delta']")
+    K = check_int(task["K"], "task['K']", minimum=2)
+    options = dict(task.get("solver_options") or {})
+    X, labels = ball_model_data(task["layout"], K, delta, n=task["n"], d=task["d"],
+                                rng=task["seed"], distribution=task["distribution"])
+    holds = bool(_NECESSARY[rel](X, labels).holds)
+    cell = {"delta": delta, "relaxation": rel, "necessary_holds": holds}
+    with threadpool_limits(1):
+        cell.update(_decide(X, labels, K, rel, options, not holds))
+    if not holds and cell["verdict"] == "undecided":
+        cell.update(verdict="not_exact", evidence="necessary_condition")
+    cell["solver_options"] = options
+    return cell
 
 
 def verdict_counts(rows, relaxation, delta):
