@@ -18,13 +18,14 @@ checkpointed (--checkpoint, default under _build/checkpoints), so a killed run r
 stderr (KMBOOK_PROGRESS=0 turns them off). The JSON records the git commit and the native
 solver's full options (kmbook.sdp_native.NativeOptions with the overrides).
 
-  python scripts/section5_recovery.py --recheck competitor --recheck-tol 1e-7 --workers 2 \
-      --out scripts/results/section5_recovery.json
+  python scripts/section5_recovery.py --recheck competitor weakest --recheck-tol 1e-7 \
+      --max-time 240 --workers 2 --out scripts/results/section5_recovery.json
 
 re-solves only the stored cells whose verdict rests on a cheaper feasible point (and the
-undecided ones) with the current solver at the tighter tolerance, replaces them in --out, and
-appends the command, commit and options to the file's "rechecks" list. (The solver stops once
-the rounded partition is within tol of its bound, so at the default tol = 1e-5 a competitor is
+undecided ones; 'weakest' adds each relaxation's certified cell of smallest lambda_min) with
+the current solver at the tighter tolerance, replaces them in --out, and appends the command,
+commit and options to the file's "rechecks" list. (The solver stops once the rounded partition
+is within tol of its bound, so at the default tol = 1e-5 a competitor is
 only found where the relaxation lies more than about 1e-5 below the planted cost.)
 """
 
@@ -85,9 +86,18 @@ def recheck(args, argv):
     data = json.loads(args.out.read_text())
     options = {"max_time": args.max_time, "tol": args.recheck_tol}
     where, work = [], []
+    weakest = {}  # per relaxation: the certified cell with the smallest lambda_min
     for i, row in enumerate(data["rows"]):
         for j, cell in enumerate(row["cells"]):
-            if cell.get("evidence") == "competitor" or cell["verdict"] == "undecided":
+            if cell.get("evidence") == "fitted_certificate":
+                lam = cell["certificate_lambda_min"]
+                if lam < weakest.get(cell["relaxation"], (np.inf,))[0]:
+                    weakest[cell["relaxation"]] = (lam, i, j)
+    pick = {(i, j) for _, i, j in weakest.values()} if "weakest" in args.recheck else set()
+    for i, row in enumerate(data["rows"]):
+        for j, cell in enumerate(row["cells"]):
+            competitor = cell.get("evidence") == "competitor" or cell["verdict"] == "undecided"
+            if (competitor and "competitor" in args.recheck) or (i, j) in pick:
                 where.append((i, j))
                 work.append({**{k: row[k] for k in ("layout", "K", "n", "d", "distribution", "seed")},
                              "delta": cell["delta"], "relaxation": cell["relaxation"],
@@ -140,8 +150,9 @@ def main(argv=None):
     ap.add_argument("--batch", type=int, default=4, help="instances per batch (results written after each)")
     ap.add_argument("--max-time", type=float, default=600.0, help="wall seconds per SDP solve")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--recheck", choices=["competitor"], default=None,
-                    help="re-solve only the stored competitor/undecided cells of --out")
+    ap.add_argument("--recheck", nargs="+", choices=["competitor", "weakest"], default=None,
+                    help="re-solve only stored cells of --out: 'competitor' (and undecided) "
+                    "cells, 'weakest' = each relaxation's certified cell of smallest lambda_min")
     ap.add_argument("--recheck-tol", type=float, default=1e-7,
                     help="native solver tol for --recheck (relative certified gap)")
     ap.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
