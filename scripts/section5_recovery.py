@@ -19,7 +19,8 @@ stderr (KMBOOK_PROGRESS=0 turns them off). The JSON records the git commit and t
 solver's full options (kmbook.sdp_native.NativeOptions with the overrides).
 
   python scripts/section5_recovery.py --recheck competitor weakest --recheck-tol 1e-7 \
-      --max-time 240 --workers 2 --out scripts/results/section5_recovery.json
+      --recheck-max-gap 1e-3 --max-time 2000 --workers 2 \
+      --out scripts/results/section5_recovery.json
 
 re-solves only the stored cells whose verdict rests on a cheaper feasible point (and the
 undecided ones; 'weakest' adds each relaxation's certified cell of smallest lambda_min) with
@@ -96,7 +97,10 @@ def recheck(args, argv):
     pick = {(i, j) for _, i, j in weakest.values()} if "weakest" in args.recheck else set()
     for i, row in enumerate(data["rows"]):
         for j, cell in enumerate(row["cells"]):
-            competitor = cell.get("evidence") == "competitor" or cell["verdict"] == "undecided"
+            gap = (cell["planted_cost"] - cell["competitor_cost"]) / cell["planted_cost"] \
+                if cell.get("evidence") == "competitor" else 0.0
+            competitor = (cell.get("evidence") == "competitor" and gap < args.recheck_max_gap) \
+                or cell["verdict"] == "undecided"
             if (competitor and "competitor" in args.recheck) or (i, j) in pick:
                 where.append((i, j))
                 work.append({**{k: row[k] for k in ("layout", "K", "n", "d", "distribution", "seed")},
@@ -155,6 +159,9 @@ def main(argv=None):
                     "cells, 'weakest' = each relaxation's certified cell of smallest lambda_min")
     ap.add_argument("--recheck-tol", type=float, default=1e-7,
                     help="native solver tol for --recheck (relative certified gap)")
+    ap.add_argument("--recheck-max-gap", type=float, default=float("inf"),
+                    help="--recheck competitor: only cells whose stored relative cost gap "
+                    "(planted - competitor) / planted is below this")
     ap.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
     add_sweep_arguments(ap)
     argv = list(sys.argv[1:] if argv is None else argv)
