@@ -1,4 +1,4 @@
-"""Section 5 at the paper's scale: probability of exact recovery against the separation.
+"""Section 5 with the native solver: share of instances exactly recovered against the separation.
 
 One *instance* of the random protocol is one draw of ``K`` balls of ``n`` points (uniform in
 unit balls, :func:`kmbook.phase_transitions.ball_model_data`); its points stay fixed while the
