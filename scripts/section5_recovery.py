@@ -1,7 +1,8 @@
-"""Probability of exact recovery against the separation, Peng–Wei and Amini–Levina (Paper 3, Section 5).
+"""Share of instances exactly recovered against the separation, Peng–Wei and Amini–Levina (Paper 3).
 
-The paper's random protocol at its scale: K balls of radius 1 whose centres form a layout with
-minimum separation Delta, n points uniform in each ball, many instances per setting; for every
+A random protocol modelled on Section 5's (points uniform in balls, not on its spheres): K balls
+of radius 1 whose centres form a layout with minimum separation Delta, n points uniform in each
+ball, many instances per setting; for every
 instance, every Delta of a grid and both relaxations, a verdict backed by a proof
 (kmbook.section5_recovery.recovery_trial: "exact" = a verified dual certificate of the planted
 partition fitted to the native solver's dual; "not_exact" = the reconstructed necessary condition
@@ -18,8 +19,8 @@ checkpointed (--checkpoint, default under _build/checkpoints), so a killed run r
 stderr (KMBOOK_PROGRESS=0 turns them off). The JSON records the git commit and the native
 solver's full options (kmbook.sdp_native.NativeOptions with the overrides).
 
-  python scripts/section5_recovery.py --recheck competitor weakest --recheck-tol 1e-7 \
-      --recheck-max-gap 1e-3 --max-time 2000 --workers 2 \
+  python scripts/section5_recovery.py --recheck competitor --recheck-tol 1e-7 \
+      --recheck-max-gap 1e-4 --max-time 2000 --workers 2 \
       --out scripts/results/section5_recovery.json
 
 re-solves only the stored cells whose verdict rests on a cheaper feasible point (and the
