@@ -122,3 +122,22 @@ def test_a_stored_competitor_cell_reproduces():
     assert (new["verdict"], new["evidence"]) == ("not_exact", "competitor")
     assert new["planted_cost"] == pytest.approx(old["planted_cost"], rel=1e-12)
     assert new["competitor_cost"] < new["planted_cost"] - new["competitor_rounding_bound"]
+
+
+@pytest.mark.slow
+def test_the_weakest_stored_certificate_passes_the_rounding_gate():
+    """The certified cell with the smallest lambda_min, re-solved: its null residual and duality
+    gap are at rounding level, far below lambda_min."""
+    stored = json.loads(STORED.read_text())
+    row, old = min(((row, c) for row in stored["rows"] for c in row["cells"]
+                    if c["evidence"] == "fitted_certificate" and c["relaxation"] == "peng_wei"),
+                   key=lambda rc: rc[1]["certificate_lambda_min"])
+    task = {k: row[k] for k in ("layout", "K", "n", "d", "distribution", "seed")}
+    new = recheck_cell(dict(task, delta=old["delta"], relaxation=old["relaxation"],
+                            solver_options=row["solver_options"]))
+    assert new["verdict"] == "exact"
+    assert new["certificate_null_residual"] <= new["certificate_rounding_gate"]
+    assert new["certificate_duality_gap"] <= new["certificate_rounding_gate"] * new["planted_cost"]
+    assert new["certificate_rounding_gate"] < 1e-3 * new["certificate_lambda_min"]
+    print(old["delta"], new["certificate_lambda_min"], new["certificate_null_residual"],
+          new["certificate_duality_gap"], new["certificate_rounding_gate"])
