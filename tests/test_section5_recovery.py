@@ -114,7 +114,8 @@ def test_a_stored_competitor_cell_reproduces():
     recorded in the file (the native solver's early stop depends on its tol)."""
     stored = json.loads(STORED.read_text())
     found = [(row, c) for row in stored["rows"] for c in row["cells"]
-             if c["evidence"] == "competitor" and c["relaxation"] == "peng_wei"]
+             if c["evidence"] == "competitor" and c["relaxation"] == "peng_wei"
+             and "solver_options" in c]  # re-solved by --recheck: options recorded
     row, old = max(found, key=lambda rc: rc[1]["planted_cost"] - rc[1]["competitor_cost"])
     task = {k: row[k] for k in ("layout", "K", "n", "d", "distribution", "seed")}
     new = recheck_cell(dict(task, delta=old["delta"], relaxation=old["relaxation"],
