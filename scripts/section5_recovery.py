@@ -1,7 +1,8 @@
-"""Probability of exact recovery against the separation, Peng–Wei and Amini–Levina (Paper 3, Section 5).
+"""Share of instances exactly recovered against the separation, Peng–Wei and Amini–Levina (Paper 3).
 
-The paper's random protocol at its scale: K balls of radius 1 whose centres form a layout with
-minimum separation Delta, n points uniform in each ball, many instances per setting; for every
+A random protocol modelled on Section 5's (points uniform in balls, not on its spheres): K balls
+of radius 1 whose centres form a layout with minimum separation Delta, n points uniform in each
+ball, many instances per setting; for every
 instance, every Delta of a grid and both relaxations, a verdict backed by a proof
 (kmbook.section5_recovery.recovery_trial: "exact" = a verified dual certificate of the planted
 partition fitted to the native solver's dual; "not_exact" = the reconstructed necessary condition
@@ -15,12 +16,25 @@ written to --out with the command that regenerates exactly them (--instances = t
 finished: instance i's seed depends only on --seed and i). Every finished instance is also
 checkpointed (--checkpoint, default under _build/checkpoints), so a killed run resumes.
 --workers N runs a local Dask cluster, --scheduler ADDRESS an existing one; progress bars on
-stderr (KMBOOK_PROGRESS=0 turns them off).
+stderr (KMBOOK_PROGRESS=0 turns them off). The JSON records the git commit and the native
+solver's full options (kmbook.sdp_native.NativeOptions with the overrides).
+
+  python scripts/section5_recovery.py --recheck competitor --recheck-tol 1e-7 \
+      --recheck-max-gap 1e-4 --max-time 2000 --workers 2 \
+      --out scripts/results/section5_recovery.json
+
+re-solves only the stored cells whose verdict rests on a cheaper feasible point (and the
+undecided ones; 'weakest' adds each relaxation's certified cell of smallest lambda_min) with
+the current solver at the tighter tolerance, replaces them in --out, and appends the command,
+commit and options to the file's "rechecks" list. (The solver stops once the rounded partition
+is within tol of its bound, so at the default tol = 1e-5 a competitor is
+only found where the relaxation lies more than about 1e-5 below the planted cost.)
 """
 
 import argparse
 import json
 import shlex
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,7 +44,8 @@ import numpy as np
 from kmbook.cli import add_sweep_arguments, checkpoint_path
 from kmbook.geometries import LAYOUTS
 from kmbook.phase_transitions import DISTRIBUTIONS
-from kmbook.section5_recovery import recovery_trial
+from kmbook.sdp_native import NativeOptions
+from kmbook.section5_recovery import recheck_cell, recovery_trial
 from kmbook.sweep import run_sweep, sweep_executor
 
 DEFAULT_DELTAS = [1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2.0, 2.1, 2.2]
@@ -48,6 +63,68 @@ def tasks(args, start, stop):
                  solver_options={"max_time": args.max_time}) for i in range(start, stop)]
 
 
+def git_commit():
+    """HEAD of the repository (with "+dirty" when tracked files differ), or None outside git."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+dirty" if dirty else "")
+
+
+def full_options(overrides):
+    """The native solver's options as used: NativeOptions with `overrides`, JSON-friendly."""
+    return {k: v for k, v in {**NativeOptions, **overrides}.items() if k != "callback"}
+
+
+def recheck(args, argv):
+    """Re-solve the competitor (and undecided) cells of --out at --recheck-tol; rewrite --out."""
+    if args.out is None or not args.out.exists():
+        raise SystemExit("--recheck needs --out pointing at a stored sweep to update.")
+    data = json.loads(args.out.read_text())
+    options = {"max_time": args.max_time, "tol": args.recheck_tol}
+    where, work = [], []
+    weakest = {}  # per relaxation: the certified cell with the smallest lambda_min
+    for i, row in enumerate(data["rows"]):
+        for j, cell in enumerate(row["cells"]):
+            if cell.get("evidence") == "fitted_certificate":
+                lam = cell["certificate_lambda_min"]
+                if lam < weakest.get(cell["relaxation"], (np.inf,))[0]:
+                    weakest[cell["relaxation"]] = (lam, i, j)
+    pick = {(i, j) for _, i, j in weakest.values()} if "weakest" in args.recheck else set()
+    for i, row in enumerate(data["rows"]):
+        for j, cell in enumerate(row["cells"]):
+            gap = (cell["planted_cost"] - cell["competitor_cost"]) / cell["planted_cost"] \
+                if cell.get("evidence") == "competitor" else 0.0
+            competitor = (cell.get("evidence") == "competitor" and gap < args.recheck_max_gap) \
+                or cell["verdict"] == "undecided"
+            if (competitor and "competitor" in args.recheck) or (i, j) in pick:
+                where.append((i, j))
+                work.append({**{k: row[k] for k in ("layout", "K", "n", "d", "distribution", "seed")},
+                             "delta": cell["delta"], "relaxation": cell["relaxation"],
+                             "solver_options": options})
+    with sweep_executor(args.workers, args.scheduler) as ex:
+        new = run_sweep(recheck_cell, work, rng=args.seed, executor=ex, desc="recheck")
+    changed = []
+    for (i, j), cell in zip(where, new):
+        old = data["rows"][i]["cells"][j]
+        cell["stored_verdict"] = [old["verdict"], old.get("evidence")]
+        if [cell["verdict"], cell["evidence"]] != cell["stored_verdict"]:
+            changed.append([data["rows"][i]["seed"], cell["relaxation"], cell["delta"]])
+        data["rows"][i]["cells"][j] = cell
+    data.setdefault("rechecks", []).append({
+        "command": "python scripts/section5_recovery.py " + " ".join(shlex.quote(a) for a in argv),
+        "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "git_commit": git_commit(),
+        "solver_options": full_options(options), "cells": len(where), "changed": changed})
+    args.out.write_text(json.dumps(data, indent=1) + "\n")
+    print(f"rechecked {len(where)} cells; verdict changed on {len(changed)}: {changed}",
+          file=sys.stderr)
+
+
 def write(args, rows, argv):
     argv = list(argv)
     if "--instances" in argv:
@@ -57,7 +134,9 @@ def write(args, rows, argv):
     command = "python scripts/section5_recovery.py " + " ".join(shlex.quote(a) for a in argv)
     meta = {"command": command, "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "arguments": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-            "instances": len(rows)}
+            "instances": len(rows), "instances_planned": args.instances, "git_commit": git_commit(),
+            "solver_options": full_options({"max_time": args.max_time})}
+    meta["arguments"]["instances"] = len(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({**meta, "rows": rows}, indent=1) + "\n")
 
@@ -76,12 +155,22 @@ def main(argv=None):
     ap.add_argument("--batch", type=int, default=4, help="instances per batch (results written after each)")
     ap.add_argument("--max-time", type=float, default=600.0, help="wall seconds per SDP solve")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--recheck", nargs="+", choices=["competitor", "weakest"], default=None,
+                    help="re-solve only stored cells of --out: 'competitor' (and undecided) "
+                    "cells, 'weakest' = each relaxation's certified cell of smallest lambda_min")
+    ap.add_argument("--recheck-tol", type=float, default=1e-7,
+                    help="native solver tol for --recheck (relative certified gap)")
+    ap.add_argument("--recheck-max-gap", type=float, default=float("inf"),
+                    help="--recheck competitor: only cells whose stored relative cost gap "
+                    "(planted - competitor) / planted is below this")
     ap.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
     add_sweep_arguments(ap)
     argv = list(sys.argv[1:] if argv is None else argv)
     args = ap.parse_args(argv)
     if args.instances < 1 or args.batch < 1:
         ap.error("--instances and --batch must be positive")
+    if args.recheck is not None:
+        return recheck(args, argv)
     ckpt = checkpoint_path(args, "section5_recovery")
     rows = []
     with sweep_executor(args.workers, args.scheduler) as ex:

@@ -6,7 +6,7 @@ import pytest
 
 from kmbook.phase_transitions import RESULTS_DIR
 from kmbook.sdp_native import NativeOptions
-from kmbook.section5_recovery import recovery_trial, verdict_counts
+from kmbook.section5_recovery import recheck_cell, recovery_trial, verdict_counts
 
 STORED = RESULTS_DIR / "section5_recovery.json"
 
@@ -33,6 +33,23 @@ def test_verdicts_on_a_small_instance():
         if cells["peng_wei", d]["verdict"] == "exact":
             assert cells["amini_levina", d]["verdict"] == "exact"
     assert verdict_counts([row], "peng_wei", 4.0) == {"exact": 1, "not_exact": 0, "undecided": 0}
+    # the certificate's residuals are at rounding level, far below its eigenvalue margin
+    for c in row["cells"]:
+        if c["verdict"] == "exact":
+            assert c["certificate_null_residual"] <= c["certificate_rounding_gate"]
+            assert c["certificate_rounding_gate"] < 1e-6 * c["certificate_lambda_min"]
+        if c["evidence"] == "competitor":
+            assert c["planted_cost"] - c["competitor_cost"] > c["competitor_rounding_bound"]
+
+
+def test_recheck_cell_agrees_with_the_trial():
+    row = recovery_trial(_small(deltas=[4.0], relaxations=["peng_wei"]))
+    task = {k: row[k] for k in ("layout", "K", "n", "d", "distribution", "seed")}
+    cell = recheck_cell(dict(task, delta=4.0, relaxation="peng_wei", solver_options={"tol": 1e-7}))
+    assert cell["verdict"] == row["cells"][0]["verdict"] == "exact"
+    assert cell["solver_options"] == {"tol": 1e-7}
+    with pytest.raises(ValueError, match="missing keys"):
+        recheck_cell(dict(task, relaxation="peng_wei"))
 
 
 def test_bad_tasks_are_named():
@@ -68,3 +85,61 @@ def test_a_slice_of_the_stored_sweep_reproduces():
         # stored rigorous lower bound must stay below the new value, attained by a feasible Z.
         assert new["value"] == pytest.approx(old["value"], rel=NativeOptions["tol"])
         assert old["lower_bound"] <= new["value"]
+
+
+def test_the_stored_sweep_records_how_it_was_made():
+    stored = json.loads(STORED.read_text())
+    assert stored["arguments"]["instances"] >= stored["instances"] == len(stored["rows"])
+    chk = stored["rechecks"][-1]
+    assert chk["git_commit"] and chk["solver_options"]["tol"] <= 1e-7
+    # the re-solved cells carry the options they were re-solved with; every undecided cell and
+    # every competitor cell with a small cost gap (the ones an early stop can flip) is among them
+    rechecked = 0
+    max_gap = float(chk["command"].split("--recheck-max-gap ")[1].split()[0])
+    for row in stored["rows"]:
+        for c in row["cells"]:
+            if "solver_options" in c:
+                rechecked += 1
+                assert c["solver_options"]["tol"] == chk["solver_options"]["tol"]
+                if c["evidence"] == "competitor":
+                    assert c["planted_cost"] - c["competitor_cost"] > c["competitor_rounding_bound"]
+            elif c["evidence"] == "competitor":
+                assert c["planted_cost"] - c["competitor_cost"] > max_gap * c["planted_cost"]
+            assert c["verdict"] != "undecided" or "solver_options" in c
+    assert rechecked == chk["cells"] > 0
+
+
+@pytest.mark.slow
+def test_a_stored_competitor_cell_reproduces():
+    """A 'not exact' verdict proved by a cheaper feasible point, re-solved with the options
+    recorded in the file (the native solver's early stop depends on its tol)."""
+    stored = json.loads(STORED.read_text())
+    found = [(row, c) for row in stored["rows"] for c in row["cells"]
+             if c["evidence"] == "competitor" and c["relaxation"] == "peng_wei"
+             and "solver_options" in c]  # re-solved by --recheck: options recorded
+    row, old = max(found, key=lambda rc: rc[1]["planted_cost"] - rc[1]["competitor_cost"])
+    task = {k: row[k] for k in ("layout", "K", "n", "d", "distribution", "seed")}
+    new = recheck_cell(dict(task, delta=old["delta"], relaxation=old["relaxation"],
+                            solver_options=old["solver_options"]))
+    assert (new["verdict"], new["evidence"]) == ("not_exact", "competitor")
+    assert new["planted_cost"] == pytest.approx(old["planted_cost"], rel=1e-12)
+    assert new["competitor_cost"] < new["planted_cost"] - new["competitor_rounding_bound"]
+
+
+@pytest.mark.slow
+def test_the_weakest_stored_certificate_passes_the_rounding_gate():
+    """The certified cell with the smallest lambda_min, re-solved: its null residual and duality
+    gap are at rounding level, far below lambda_min."""
+    stored = json.loads(STORED.read_text())
+    row, old = min(((row, c) for row in stored["rows"] for c in row["cells"]
+                    if c["evidence"] == "fitted_certificate" and c["relaxation"] == "peng_wei"),
+                   key=lambda rc: rc[1]["certificate_lambda_min"])
+    task = {k: row[k] for k in ("layout", "K", "n", "d", "distribution", "seed")}
+    new = recheck_cell(dict(task, delta=old["delta"], relaxation=old["relaxation"],
+                            solver_options=row["solver_options"]))
+    assert new["verdict"] == "exact"
+    assert new["certificate_null_residual"] <= new["certificate_rounding_gate"]
+    assert new["certificate_duality_gap"] <= new["certificate_rounding_gate"] * new["planted_cost"]
+    assert new["certificate_rounding_gate"] < 1e-3 * new["certificate_lambda_min"]
+    print(old["delta"], new["certificate_lambda_min"], new["certificate_null_residual"],
+          new["certificate_duality_gap"], new["certificate_rounding_gate"])
