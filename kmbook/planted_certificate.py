@@ -158,7 +158,7 @@ def fitted_certificate(X, labels, B, relaxation="peng_wei"):
     """
     relaxation = check_choice(relaxation, "relaxation", RELAXATIONS)
     X = as_points(X)
-    labels = as_labels(labels, X.shape[0])
+    labels = as_labels(labels, "labels", n_samples=X.shape[0])
     B = as_square(B, "B")
     if B.shape[0] != X.shape[0]:
         raise ValueError(f"B must be {X.shape[0]} x {X.shape[0]} (one row per point); got {B.shape}.")

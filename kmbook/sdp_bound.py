@@ -33,7 +33,7 @@ from scipy.linalg import LinAlgError, cholesky, eigh
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigsh
 
 from ._float import UNIT_ROUNDOFF, gamma
-from ._validation import RELAXATIONS, as_square, check_choice, check_int
+from ._validation import RELAXATIONS, as_real, as_square, check_choice, check_int
 
 __all__ = ["certified_lambda_min", "dual_function", "lambda_min_estimate", "lower_bound"]
 
@@ -89,6 +89,11 @@ def lambda_min_estimate(C):
     Paper: Paper 3 (the eigenvalue term of the duals of (2.3)/(3.3)).
     Chapter: book/convex/sdp_at_scale.
     """
+    return lambda_min_estimate_unchecked(as_square(C, "C"))
+
+
+def lambda_min_estimate_unchecked(C):
+    """:func:`lambda_min_estimate` on a checked matrix."""
     n_points = C.shape[0]
     if n_points <= 700:
         return float(eigh(C, eigvals_only=True, subset_by_index=[0, 0], check_finite=False)[0])
@@ -109,6 +114,11 @@ def certified_lambda_min(C, estimate):
     matrix); a Cholesky factorisation of ``C - mu I`` just below it proves the bound
     (Gershgorin if it fails six times). ``C`` is left unchanged.
     """
+    return certified_lambda_min_unchecked(as_square(C, "C"), as_real(estimate, "estimate"))
+
+
+def certified_lambda_min_unchecked(C, estimate):
+    """:func:`certified_lambda_min` on a checked matrix and estimate."""
     n_points = C.shape[0]
     diag = np.diag(C).copy()
     spread = float(np.sqrt(np.mean(diag * diag))) + abs(estimate) + 1e-300
@@ -194,10 +204,10 @@ def dual_value_unchecked(D, B, k, relaxation, *, rigorous=True, n_features=None)
         return _final(value - err, n_features)
     C, mean_term, mean_err, c_err, _ = centred_dual_matrix(D, B, relaxation)
     del B
-    est = lambda_min_estimate(C)
+    est = lambda_min_estimate_unchecked(C)
     if not rigorous:
         return mean_term + (k - 1) * est + extra
-    lam = certified_lambda_min(C, est) - c_err
+    lam = certified_lambda_min_unchecked(C, est) - c_err
     lb = mean_term - mean_err + (k - 1) * lam + extra - extra_err
     # the sums above carry relative errors far below 1e-12; one more ulp-scale allowance
     lb -= 8 * UNIT_ROUNDOFF * (abs(mean_term) + (k - 1) * abs(lam) + abs(extra))

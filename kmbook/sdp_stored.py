@@ -13,9 +13,14 @@ loosen it, never make it wrong.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+
+from ._section5_checks import MissingResults
+from ._validation import as_points, as_real_array, as_square, check_int, check_nonnegative
 
 __all__ = ["CERTIFICATES_DIR", "benchmark_subsample", "pack_dual", "unpack_dual", "stored_lower_bound",
            "solution_factor", "load_certificate", "recheck_certificate", "native_timings",
@@ -41,9 +46,7 @@ def pack_dual(B):
     >>> unpack_dual(pack_dual(B), 3)[0].tolist()
     [0.0, 2.0, 0.0]
     """
-    B = np.asarray(B, dtype=float)
-    if B.ndim != 2 or B.shape[0] != B.shape[1]:
-        raise ValueError(f"B must be a square matrix; got shape {B.shape}.")
+    B = as_square(B, "B")
     B = np.maximum((B + B.T) / 2, 0.0)
     return B[np.tril_indices(B.shape[0], -1)].astype(np.float32)
 
@@ -54,8 +57,11 @@ def unpack_dual(packed, n_points):
     Paper: Paper 3 (the dual matrix of ``Z >= 0``).
     Chapter: book/convex/sdp_at_scale.
     """
-    packed = np.asarray(packed)
-    n_points = int(n_points)
+    packed = as_real_array(packed, "packed")
+    if not np.all(np.abs(packed) <= np.finfo(np.float32).max):
+        raise ValueError("packed must hold finite float32 values (the output of pack_dual); it holds NaN, inf "
+                         "or entries beyond the float32 range.")
+    n_points = check_int(n_points, "n_points", minimum=1)
     if packed.ndim != 1 or packed.size != n_points * (n_points - 1) // 2:
         raise ValueError(f"packed must hold N (N - 1) / 2 = {n_points * (n_points - 1) // 2} entries for "
                          f"n_points={n_points}; got shape {packed.shape}.")
@@ -87,7 +93,7 @@ def stored_lower_bound(X, k, relaxation, packed):
     from .partitions import distance_matrix
     from .sdp_bound import lower_bound
 
-    X = np.asarray(X, dtype=float)
+    X = as_points(X, "X")
     B = unpack_dual(packed, X.shape[0])
     return lower_bound(distance_matrix(X), B, k, relaxation, n_features=X.shape[1])
 
@@ -127,7 +133,8 @@ def solution_factor(Z, rel_tol=1e-5):
     """
     from scipy.linalg import eigh
 
-    Z = np.asarray(Z, dtype=float)
+    Z = as_square(Z, "Z")
+    rel_tol = check_nonnegative(rel_tol, "rel_tol")
     n_points = Z.shape[0]
     w, V = eigh(Z - 1.0 / n_points, check_finite=False)
     keep = w > rel_tol * max(float(w[-1]), 1e-300)
@@ -140,11 +147,18 @@ def load_certificate(name, directory=None):
     Paper: Paper 3 (the relaxations on real data).
     Chapter: book/convex/sdp_at_scale.
     """
+    if directory is not None and not isinstance(directory, (str, os.PathLike)):
+        raise TypeError(f"directory must be a path (str or os.PathLike) or None; got {type(directory).__name__}.")
     directory = CERTIFICATES_DIR if directory is None else Path(directory)
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a certificate name (str) in {directory}; got {type(name).__name__}.")
+    available = sorted(p.stem for p in directory.glob("*.json")) if directory.is_dir() else []
+    if name not in available:
+        raise MissingResults(
+            f"name={name!r}: no stored certificate {directory / name}.json; name must be one of "
+            f"{', '.join(available) or '(none stored in directory)'}, or create it with scripts/sdp_certify.py "
+            f"--out {directory / name}")
     path = directory / f"{name}.json"
-    if not path.exists():
-        raise FileNotFoundError(f"no stored certificate {path}; create it with scripts/sdp_certify.py --out "
-                                f"{directory / name}")
     record = json.loads(path.read_text())
     with np.load(path.with_suffix(".npz")) as f:
         arrays = {key: f[key] for key in f.files}
@@ -172,6 +186,8 @@ def recheck_certificate(record, arrays):
     from .planted_optimality import partition_cost
     from .sdp_upper import feasible_point
 
+    _check_keys(record, "record", ("set", "n", "seed", "relaxation", "partition_solution"))
+    _check_keys(arrays, "arrays", ("dual_lower", "indices", "labels" if record["partition_solution"] else "factor"))
     X, idx, k = benchmark_subsample(record["set"], record["n"], record["seed"])
     lower = stored_lower_bound(X, k, record["relaxation"], arrays["dual_lower"])
     if record["partition_solution"]:
@@ -181,6 +197,15 @@ def recheck_certificate(record, arrays):
         upper = feasible_point(distance_matrix(X), 1.0 / len(X) + F @ F.T, k, record["relaxation"])[1]
     return {"X": X, "k": k, "indices_match": bool(np.array_equal(idx, arrays["indices"])),
             "lower_bound": lower, "upper_bound": upper, "gap": (upper - lower) / upper}
+
+
+def _check_keys(value, name, keys):
+    """`value` must be a mapping holding `keys` (as :func:`load_certificate` returns)."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a dict as returned by load_certificate; got {type(value).__name__}.")
+    missing = [key for key in keys if key not in value]
+    if missing:
+        raise ValueError(f"{name} lacks the key(s) {missing}; pass the {name} returned by load_certificate.")
 
 
 def best_line_split(X, n_directions=3600):
@@ -200,8 +225,6 @@ def best_line_split(X, n_directions=3600):
         Within-cluster sum of squares of the best split found.
     labels : ndarray of shape (n,)
     """
-    from ._validation import as_points, check_int
-
     X = as_points(X, "X", min_samples=2)
     if X.shape[1] != 2:
         raise ValueError(f"X must be an (n, 2) array of planar points; got shape {X.shape}.")

@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._float import gamma
+from ._validation import RELAXATIONS, as_real, as_square, check_choice, check_int
 
 __all__ = ["feasible_point"]
 
@@ -92,14 +93,22 @@ def feasible_point(D, Z, k, relaxation, *, lambda_min=None):
     >>> round(upper, 9), t < 1e-9
     (1.0, True)
     """
-    from .sdp_bound import certified_lambda_min, lambda_min_estimate
+    from .sdp_bound import certified_lambda_min_unchecked, lambda_min_estimate_unchecked
 
+    D = as_square(D, "D")
+    Z = as_square(Z, "Z")
+    if Z.shape != D.shape:
+        raise ValueError(f"Z must have the shape of D {D.shape}; got {Z.shape}.")
     n_points = D.shape[0]
-    Za = _affine_fix(np.asarray(Z, dtype=float), k, relaxation)
+    k = check_int(k, "k", minimum=1, maximum=n_points)
+    relaxation = check_choice(relaxation, "relaxation", RELAXATIONS)
+    if lambda_min is not None:
+        lambda_min = as_real(lambda_min, "lambda_min")
+    Za = _affine_fix(Z, k, relaxation)
     if k >= n_points or k == 1 or n_points < 3:  # the feasible set is the single point Z0 (or near it)
         lam = 0.0 if lambda_min is None else lambda_min
     elif lambda_min is None:
-        lam = certified_lambda_min(Za, min(lambda_min_estimate(Za), 0.0))
+        lam = certified_lambda_min_unchecked(Za, min(lambda_min_estimate_unchecked(Za), 0.0))
     else:
         lam = float(lambda_min)
     lam_minus = max(0.0, -lam)

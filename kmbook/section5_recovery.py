@@ -26,7 +26,7 @@ from functools import partial
 
 import numpy as np
 
-from ._validation import check_choice, check_int, check_positive
+from ._validation import as_list, as_real, as_real_array, check_choice, check_int, check_positive
 from .exceptions import ConvergenceWarning
 from .necessary import al_necessary, pw_necessary
 from .phase_transitions import DISTRIBUTIONS, ball_model_data
@@ -250,6 +250,8 @@ def verdict_counts(rows, relaxation, delta):
         ``{"exact": int, "not_exact": int, "undecided": int}``.
     """
     check_choice(relaxation, "relaxation", tuple(_SOLVE))
+    rows = _as_rows(rows, "cells")
+    delta = as_real(delta, "delta")
     out = dict.fromkeys(VERDICTS, 0)
     found = False
     for row in rows:
@@ -286,8 +288,18 @@ def condition_share(rows, relaxation, deltas, which="necessary"):
     """
     check_choice(relaxation, "relaxation", tuple(_SOLVE))
     check_choice(which, "which", ("necessary", "sufficient"))
+    rows = _as_rows(rows, which)
+    deltas = as_real_array(deltas, "deltas", ndim=1)
     thresholds = np.array([row[which][relaxation] for row in rows])
-    return (thresholds[None, :] <= np.asarray(deltas, dtype=float)[:, None]).sum(axis=1)
+    return (thresholds[None, :] <= deltas[:, None]).sum(axis=1)
+
+
+def _as_rows(rows, key):
+    """`rows` as a list of :func:`recovery_trial` rows (dicts holding `key`)."""
+    rows = as_list(rows, "rows", "a list of recovery_trial rows (dicts)")
+    if not all(isinstance(row, dict) and key in row for row in rows):
+        raise TypeError(f"rows must be a list of recovery_trial rows, dicts with the key {key!r}.")
+    return rows
 
 
 def load_recovery(name="section5_recovery"):

@@ -65,6 +65,8 @@ def test_bad_input_is_named():
     X, lab = ball_model_data("line", 2, 3.0, n=4, d=2, rng=2)
     with pytest.raises(ValueError, match="B must be"):
         fitted_certificate(X, lab, np.ones((3, 3)))
+    with pytest.raises(ValueError, match="labels must have one entry per data point"):
+        fitted_certificate(X, lab[:-1], np.ones((len(lab), len(lab))))
     with pytest.raises(ValueError, match="equal size"):
         fitted_certificate(X, [0] * 3 + [1] * 5, np.ones((8, 8)), "amini_levina")
     with pytest.raises(ValueError, match="Z must be"):

@@ -78,3 +78,12 @@ def test_best_line_split_finds_the_optimal_two_partition_of_a_small_set():
         assert partition_cost(X, labels) == pytest.approx(cost, rel=1e-9)
     with pytest.raises(ValueError, match="X must be an \\(n, 2\\)"):
         best_line_split(np.zeros((4, 3)))
+
+
+def test_missing_certificate_names_the_stored_ones(tmp_path):
+    (tmp_path / "a_n10.json").write_text("{}")
+    with pytest.raises(FileNotFoundError, match=r"name='b'.*one of a_n10.*sdp_certify\.py") as info:
+        load_certificate("b", tmp_path)
+    assert isinstance(info.value, ValueError)  # also a ValueError about the name
+    with pytest.raises(TypeError, match="directory must be"):
+        load_certificate("a_n10", 3)

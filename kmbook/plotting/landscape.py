@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from .._validation import as_centers, as_list, as_points, as_real, as_real_array, check_int
+from .._validation import as_bounds, as_centers, as_list, as_points, as_real, as_real_array, check_int
 from ..models import BallMixture, GaussianMixture
 from ._style import PALETTE, color, get_ax
 from .samples import plot_trajectory, plot_voronoi
@@ -252,12 +252,19 @@ def plot_figure1(X, true_centers, trajectories, titles=None, signatures=None, *,
         ``axes`` has shape (2, len(trajectories)).
     """
     pts = as_points(X, "X")
+    if pts.shape[1] != 2:
+        raise ValueError(f"X must be planar, of shape (n, 2); got shape {pts.shape}.")
     T = as_centers(true_centers, "true_centers", n_features=2)
-    trajs = [np.asarray(t, dtype=float) for t in trajectories]
-    if not trajs or any(t.ndim != 3 or t.shape[2] != 2 for t in trajs):
-        raise ValueError("trajectories must be a non-empty sequence of arrays of shape (T, k, 2).")
+    what = "a non-empty sequence of arrays of shape (T, k, 2)"
+    trajs = [as_real_array(t, "trajectories") for t in as_list(trajectories, "trajectories", what)]
+    if not trajs or any(t.ndim != 3 or t.shape[0] < 1 or t.shape[1] < 1 or t.shape[2] != 2 for t in trajs):
+        raise ValueError(f"trajectories must be {what}.")
+    max_points = check_int(max_points, "max_points", minimum=1)
+    if bounds is not None:
+        bounds = as_bounds(bounds, "bounds")
     m = len(trajs)
     for name, seq in (("titles", titles), ("signatures", signatures)):
+        seq = None if seq is None else as_list(seq, name)
         if seq is not None and len(seq) != m:
             raise ValueError(f"{name} must have one entry per trajectory ({m}); got {len(seq)}.")
     step = max(1, pts.shape[0] // max_points)
