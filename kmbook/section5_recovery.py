@@ -213,13 +213,19 @@ def recheck_cell(task, rng=None):
     """
     from threadpoolctl import threadpool_limits
 
+    if not isinstance(task, dict):
+        raise TypeError(f"task must be a dict with keys {(*_TASK_KEYS[:-1], 'delta', 'relaxation')}; "
+                        f"got {type(task).__name__}.")
     missing = [k for k in (*_TASK_KEYS[:-1], "delta", "relaxation") if k not in task]
     if missing:
         raise ValueError(f"task is missing keys {missing}.")
     rel = check_choice(task["relaxation"], "task['relaxation']", tuple(_SOLVE))
-    delta = check_positive(float(task["delta"]), "task['delta']")
+    delta = check_positive(as_real(task["delta"], "task['delta']"), "task['delta']")
     K = check_int(task["K"], "task['K']", minimum=2)
-    options = dict(task.get("solver_options") or {})
+    options = task.get("solver_options") or {}
+    if not isinstance(options, dict):
+        raise TypeError(f"task['solver_options'] must be a dict; got {type(options).__name__}.")
+    options = dict(options)
     X, labels = ball_model_data(task["layout"], K, delta, n=task["n"], d=task["d"],
                                 rng=task["seed"], distribution=task["distribution"])
     holds = bool(_NECESSARY[rel](X, labels).holds)
