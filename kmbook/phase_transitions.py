@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._bisect import smallest_passing
 from ._section5_checks import (
     DISTRIBUTIONS,
     INSTANCE_KEYS,
@@ -150,18 +151,6 @@ def ball_model_data(layout, K, delta, n, d=2, rng=0, distribution="ball"):
     return C[np.repeat(np.arange(K), n)] + P, np.repeat(np.arange(K), n)
 
 
-def _smallest(passes, start, rel=1e-12):
-    """Smallest ``delta`` at which the monotone test `passes` holds (doubling, then bisection)."""
-    hi = start
-    while not passes(hi):
-        hi *= 2
-    lo = 0.0
-    while hi - lo > rel * hi:
-        mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if passes(mid) else (mid, hi)
-    return hi
-
-
 def instance_threshold(task, rng=None):
     """Thresholds of one random instance: (1.1), the sharp certificate and Peng–Wei's own.
 
@@ -210,8 +199,8 @@ def instance_threshold(task, rng=None):
     make = partial(ball_model_data, row["layout"], row["K"], n=row["n"], d=row["d"], rng=row["seed"],
                    distribution=row["distribution"])
     t0 = time.perf_counter()
-    prox = _smallest(lambda s: pw_proximity(*make(s)).holds, 4.0)
-    sharp = _smallest(lambda s: dual_certificate(*make(s), z="sharp", build=False).holds, prox)
+    prox = smallest_passing(lambda s: pw_proximity(*make(s)).holds, 4.0)
+    sharp = smallest_passing(lambda s: dual_certificate(*make(s), z="sharp", build=False).holds, prox)
     n_solves = 0
 
     def error(delta):
@@ -227,7 +216,7 @@ def instance_threshold(task, rng=None):
     if row.get("search", "bisect") == "from_necessary":
         # Theorem 3.3 (reconstructed): not exact below the necessary threshold. Ask the
         # solver just below it (a check of that claim), then step up from it in doubling steps.
-        row["necessary"] = _smallest(lambda s: pw_necessary(*make(s)).holds, sharp)
+        row["necessary"] = smallest_passing(lambda s: pw_necessary(*make(s)).holds, sharp)
         lo = row["necessary"] * (1 - 1e-3)
         row["exact_below_necessary"] = bool(error(lo) <= exact_tol)
         if row["exact_below_necessary"]:
@@ -353,7 +342,7 @@ def necessary_thresholds(rows):
             continue
         make = partial(ball_model_data, row["layout"], row["K"], n=row["n"], d=row["d"], rng=row["seed"],
                        distribution=row["distribution"])
-        row["necessary"] = _smallest(lambda s: pw_necessary(*make(s)).holds, row["peng_wei"])
+        row["necessary"] = smallest_passing(lambda s: pw_necessary(*make(s)).holds, row["peng_wei"])
     return rows
 
 

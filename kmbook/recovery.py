@@ -19,6 +19,7 @@ from functools import partial
 
 import numpy as np
 
+from ._bisect import smallest_passing
 from ._validation import RELAXATIONS, as_labels, check_choice, check_int, check_positive
 from .certificates import dual_certificate
 from .geometries import LAYOUTS, section5_data
@@ -214,19 +215,6 @@ def recovery_grid(make_data, xs, ys, *, relaxations=("peng_wei", "amini_levina")
     return out
 
 
-def _smallest_passing(passes, start):
-    """Smallest separation at which the monotone test `passes` holds (doubling, then
-    bisection to a relative 1e-12)."""
-    hi = start
-    while not passes(hi):
-        hi *= 2
-    lo = 0.0
-    while hi - lo > 1e-12 * hi:
-        mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if passes(mid) else (mid, hi)
-    return hi
-
-
 @dataclass(frozen=True)
 class _LayoutTask:
     """One row of :func:`section5_thresholds`: a layout, ``k`` clusters of ``n`` points in ``R^d``."""
@@ -252,14 +240,14 @@ def _layout_row(task, rng=None):
         t_prox = threshold_scale(X1, lab, "peng_wei")
     else:
         # random points: the means differ from the centres; search on the separation itself
-        t_prox = _smallest_passing(lambda delta: pw_proximity(*make(delta)).holds, 4.0)
+        t_prox = smallest_passing(lambda delta: pw_proximity(*make(delta)).holds, 4.0)
     # Theorem 3.1: Peng–Wei is exact once (1.1) holds, so the bracket's top is known.
     hi = t_prox * (1 + 1e-6)
     lo = t_prox / 2
     while _error(*make(lo), peng_wei, solver) <= 1e-4:  # rare: exact at half the (1.1) threshold
         lo /= 2
     res = recovery_threshold(make, lo, hi, tol=tol, solver=solver)
-    sharp = _smallest_passing(lambda delta: dual_certificate(*make(delta), z="sharp", build=False).holds, hi)
+    sharp = smallest_passing(lambda delta: dual_certificate(*make(delta), z="sharp", build=False).holds, hi)
     return {"layout": layout, "K": K, "n": n, "d": d, "seed": seed, "peng_wei": res.threshold, "bracket": res.bracket,
             "proximity": t_prox, "sharp_certificate": sharp, "n_solves": res.n_solves}
 

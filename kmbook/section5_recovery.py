@@ -26,6 +26,7 @@ from functools import partial
 
 import numpy as np
 
+from ._bisect import smallest_passing
 from ._validation import as_list, as_real, as_real_array, check_choice, check_int, check_positive
 from .exceptions import ConvergenceWarning
 from .necessary import al_necessary, pw_necessary
@@ -48,18 +49,6 @@ _SUFFICIENT = {"peng_wei": pw_proximity, "amini_levina": al_proximity}
 #: ``1e-8 N`` relative, the size of the smallest eigenvalue margins at N = 200).
 ROUNDING_GATE = 1e3
 _TASK_KEYS = ("layout", "K", "n", "d", "distribution", "seed", "deltas")
-
-
-def _smallest(passes, start, rel=1e-12):
-    """Smallest ``delta`` at which the monotone test `passes` holds (doubling, then bisection)."""
-    hi = start
-    while not passes(hi):
-        hi *= 2
-    lo = 0.0
-    while hi - lo > rel * hi:
-        mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if passes(mid) else (mid, hi)
-    return hi
 
 
 def _decide(X, labels, K, relaxation, options, below_necessary):
@@ -166,9 +155,9 @@ def recovery_trial(task, rng=None):
     # one BLAS thread: on a loaded machine a threaded eigh is tens of times slower
     with threadpool_limits(1):
         for rel in relaxations:
-            nec = _smallest(lambda s: _NECESSARY[rel](*make(s)).holds, 4.0)
+            nec = smallest_passing(lambda s: _NECESSARY[rel](*make(s)).holds, 4.0)
             row["necessary"][rel] = nec
-            row["sufficient"][rel] = _smallest(lambda s: _SUFFICIENT[rel](*make(s)).holds, 4.0)
+            row["sufficient"][rel] = smallest_passing(lambda s: _SUFFICIENT[rel](*make(s)).holds, 4.0)
             fails = [x for x in deltas if not _NECESSARY[rel](*make(x)).holds]
             probe = max(fails) if fails and task.get("check_below_necessary", True) else None
             for delta in deltas:
