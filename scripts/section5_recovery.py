@@ -125,8 +125,27 @@ def recheck(args, argv):
           file=sys.stderr)
 
 
-def write(args, rows, argv):
-    argv = list(argv)
+def stored_rows(args):
+    """Rows already in --out for this sweep (for --resume), and the file's rechecks list.
+
+    Refuses a file written with other sweep arguments or other instance seeds, so a resumed
+    run extends exactly the instances its recorded command regenerates.
+    """
+    if args.out is None or not args.out.exists():
+        return [], []
+    data = json.loads(args.out.read_text())
+    same = ("layout", "K", "n", "d", "distribution", "deltas", "relaxations", "seed", "max_time")
+    old = data.get("arguments", {})
+    differ = [k for k in same if k in old and old[k] != getattr(args, k)]
+    seeds = [row["seed"] for row in data["rows"]]
+    if differ or seeds != [instance_seed(args.seed, i) for i in range(len(seeds))]:
+        raise SystemExit(f"--resume: {args.out} was written by another sweep (differs in {differ or 'seeds'}); "
+                         "choose another --out or drop --resume.")
+    return data["rows"], data.get("rechecks", [])
+
+
+def write(args, rows, argv, rechecks=()):
+    argv = [a for a in argv if a != "--resume"]
     if "--instances" in argv:
         argv[argv.index("--instances") + 1] = str(len(rows))
     else:
@@ -138,7 +157,8 @@ def write(args, rows, argv):
             "solver_options": full_options({"max_time": args.max_time})}
     meta["arguments"]["instances"] = len(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({**meta, "rows": rows}, indent=1) + "\n")
+    extra = {"rechecks": list(rechecks)} if rechecks else {}
+    args.out.write_text(json.dumps({**meta, "rows": rows, **extra}, indent=1) + "\n")
 
 
 def main(argv=None):
@@ -164,6 +184,9 @@ def main(argv=None):
                     help="--recheck competitor: only cells whose stored relative cost gap "
                     "(planted - competitor) / planted is below this")
     ap.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
+    ap.add_argument("--resume", action="store_true",
+                    help="keep the instances already in --out (same sweep arguments) and run only "
+                    "the rest up to --instances; the file's rechecks are kept")
     add_sweep_arguments(ap)
     argv = list(sys.argv[1:] if argv is None else argv)
     args = ap.parse_args(argv)
@@ -172,15 +195,15 @@ def main(argv=None):
     if args.recheck is not None:
         return recheck(args, argv)
     ckpt = checkpoint_path(args, "section5_recovery")
-    rows = []
+    rows, rechecks = stored_rows(args) if args.resume else ([], [])
     with sweep_executor(args.workers, args.scheduler) as ex:
-        for start in range(0, args.instances, args.batch):
+        for start in range(len(rows), args.instances, args.batch):
             stop = min(start + args.batch, args.instances)
             sub = None if ckpt is None else Path(ckpt) / f"instances-{start}-{stop}"
             rows += run_sweep(recovery_trial, tasks(args, start, stop), rng=args.seed, executor=ex,
                               checkpoint=sub, desc=f"instances {start}-{stop - 1}")
             if args.out is not None:
-                write(args, rows, argv)
+                write(args, rows, argv, rechecks)
             print(f"{stop} instances done", file=sys.stderr, flush=True)
     for rel in args.relaxations:
         print(rel)

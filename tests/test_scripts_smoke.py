@@ -4,6 +4,8 @@ import importlib.util
 import json
 import pathlib
 
+import pytest
+
 SCRIPTS = pathlib.Path(__file__).resolve().parents[1] / "scripts"
 
 
@@ -99,6 +101,15 @@ def test_section5_recovery_script_writes_and_resumes(tmp_path, monkeypatch):
     assert len(ck) == 2
     _load("section5_recovery").main(argv)  # resumes from the checkpoint: same rows
     assert json.loads(out.read_text())["rows"] == first["rows"]
+    # --resume keeps the stored instances (no checkpoint to fall back on) and adds the third
+    more = argv[:argv.index("--instances") + 1] + ["3"] + argv[argv.index("--instances") + 2:]
+    more += ["--resume", "--no-checkpoint"]
+    _load("section5_recovery").main(more)
+    third = json.loads(out.read_text())
+    assert third["rows"][:2] == first["rows"] and len(third["rows"]) == 3 and third["instances"] == 3
+    assert "--resume" not in third["command"] and "--instances 3" in third["command"]
+    with pytest.raises(SystemExit, match="another sweep"):
+        _load("section5_recovery").main([a if a != "5" else "6" for a in more])
 
 
 def test_figure1_hessians_script(tmp_path, capsys, monkeypatch):
