@@ -25,7 +25,7 @@ from .objective import voronoi_labels
 from .seeding import buckshot
 from .stochastic import stochastic_kmeans
 
-__all__ = ["SeedingCoverage", "max_excursion", "seeding_coverage"]
+__all__ = ["SeedingCoverage", "max_excursion", "seeding_coverage", "touch_probability"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,45 @@ def seeding_coverage(X, labels, true_centers, sample_size, n_seedings, rng):
         cover += c
         both_fail += t and not c
     return SeedingCoverage(n_seedings, touch, cover, both_fail)
+
+
+def touch_probability(fractions, sample_size):
+    """Exact chance that ``sample_size`` uniform draws with replacement touch every cluster.
+
+    The coupon-collector probability by inclusion–exclusion over the sets ``S`` of
+    missed clusters: ``sum_S (-1)^|S| (1 - sum_{r in S} p_r)^m0``.
+
+    Paper: Paper 2, Algorithm 2 and (B3) (the sample size a small cluster needs).
+    Chapter: book/stochastic/clusterable.
+
+    Parameters
+    ----------
+    fractions : array-like of shape (k,)
+        Cluster fractions ``p_r = n_r / n``, positive, summing to 1; ``k <= 20``.
+    sample_size : int
+        ``m_0``, at least 1.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from kmbook.clusterable import touch_probability
+    >>> round(touch_probability([0.5, 0.5], 3), 4)  # 1 - 2 * 0.5**3
+    0.75
+    """
+    p = np.asarray(fractions, dtype=float).ravel()
+    if p.size == 0 or p.size > 20 or not np.all(p > 0) or abs(p.sum() - 1) > 1e-9:
+        raise ValueError("fractions must be 1 to 20 positive cluster fractions summing to 1; "
+                         f"got {p.size} values summing to {p.sum():.6g}.")
+    m0 = check_int(sample_size, "sample_size", minimum=1)
+    total = 0.0
+    for mask in range(1 << p.size):
+        missed = [r for r in range(p.size) if mask >> r & 1]
+        rest = max(1.0 - p[missed].sum(), 0.0)
+        total += (-1) ** len(missed) * rest**m0
+    return float(total)
 
 
 def max_excursion(X, centers, batch_size, n_steps, n_runs, rng, **kwargs):

@@ -41,3 +41,24 @@ def test_max_excursion_zero_step_size_and_growth_with_rate():
     big = max_excursion(X, sp.centers, 1, 50, 3, rng=0, learning_rate="flat", c_prime=1.0, t0=0.0)
     small = max_excursion(X, sp.centers, 1, 50, 3, rng=0, learning_rate="flat", c_prime=1.0, t0=100.0)
     assert np.all(big > small)
+
+
+def test_touch_probability_matches_monte_carlo():
+    from kmbook.clusterable import touch_probability
+
+    p = np.array([0.4, 0.3, 0.2, 0.05, 0.05])
+    g = np.random.default_rng(3)
+    draws = g.choice(p.size, size=(20000, 40), p=p)
+    hit = np.mean([np.unique(d).size == p.size for d in draws])
+    exact = touch_probability(p, 40)
+    se = np.sqrt(exact * (1 - exact) / 20000)
+    assert abs(hit - exact) < 4 * se
+    # two equal clusters: 1 - 2 * 2^-m
+    assert abs(touch_probability([0.5, 0.5], 5) - (1 - 2 * 0.5**5)) < 1e-15
+
+
+def test_touch_probability_rejects_bad_fractions():
+    from kmbook.clusterable import touch_probability
+
+    with pytest.raises(ValueError, match="fractions"):
+        touch_probability([0.5, 0.6], 3)
