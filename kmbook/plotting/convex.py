@@ -20,7 +20,8 @@ __all__ = [
 ]
 
 
-def plot_partition_matrix(Z, ax=None, *, title=None, vmax=None):
+def plot_partition_matrix(Z, ax=None, *, title=None, vmax=None, colorbar_label="entry of Z",
+                          axis_label=None):
     """Heat map of an N x N matrix such as an SDP solution or a partition matrix.
 
     Paper: Paper 3, Section 2 (the partition matrix of eq. (2.2) and its relaxation (2.3)).
@@ -32,6 +33,11 @@ def plot_partition_matrix(Z, ax=None, *, title=None, vmax=None):
     title : str, optional
     vmax : float, optional
         Upper end of the colour scale (default: the largest entry).
+    colorbar_label : str, default="entry of Z"
+        Label of the colour bar.
+    axis_label : str, optional
+        Label of both axes (rows and columns index the same points), e.g.
+        ``"points, sorted by cluster"``.
 
     Returns
     -------
@@ -45,6 +51,8 @@ def plot_partition_matrix(Z, ax=None, *, title=None, vmax=None):
     >>> fig, ax = plot_partition_matrix(membership_matrix([0, 0, 1]), title="Z")
     >>> ax.get_title()
     'Z'
+    >>> fig.axes[-1].get_ylabel()
+    'entry of Z'
     >>> plt.close(fig)
     """
     M = as_points(Z, "Z")
@@ -53,9 +61,12 @@ def plot_partition_matrix(Z, ax=None, *, title=None, vmax=None):
     fig, ax = get_ax(ax, figsize=(3.6, 3.2))
     im = ax.imshow(M, cmap="viridis", vmin=0.0, vmax=float(M.max()) if vmax is None else float(vmax),
                    interpolation="nearest")
-    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=colorbar_label)
     ax.set_xticks([])
     ax.set_yticks([])
+    if axis_label:
+        ax.set_xlabel(axis_label)
+        ax.set_ylabel(axis_label)
     ax.grid(False)
     if title:
         ax.set_title(title)
