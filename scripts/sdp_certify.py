@@ -39,14 +39,18 @@ import numpy as np
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--set", default="s1")
+    p.add_argument("--set", default="g2-2-10")
     p.add_argument("--n", type=int, default=2000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--relaxation", default="peng_wei", choices=["peng_wei", "amini_levina"])
     p.add_argument("--tol", type=float, default=1e-4)
     p.add_argument("--max-time", type=float, default=7200.0)
-    p.add_argument("--out", default="data/sdp_at_scale/s1_n2000")
-    return p.parse_args(argv)
+    p.add_argument("--out", default=None,
+                   help="output path without extension; default data/sdp_at_scale/<set>_n<n>")
+    args = p.parse_args(argv)
+    if args.out is None:
+        args.out = f"data/sdp_at_scale/{args.set}_n{args.n}"
+    return args
 
 
 def main(argv=None):

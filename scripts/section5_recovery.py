@@ -26,7 +26,15 @@ solver's full options (kmbook.sdp_native.NativeOptions with the overrides).
 re-solves only the stored cells whose verdict rests on a cheaper feasible point (and the
 undecided ones; 'weakest' adds each relaxation's certified cell of smallest lambda_min) with
 the current solver at the tighter tolerance, replaces them in --out, and appends the command,
-commit and options to the file's "rechecks" list. (The solver stops once the rounded partition
+commit and options to the file's "rechecks" list.
+
+  python scripts/section5_recovery.py --recheck ungated --workers 2 \
+      --out scripts/results/section5_recovery.json
+
+re-solves exactly the "exact" cells whose fitted certificate was accepted before the rounding
+gate existed (no "certificate_rounding_gate" field: DualCertificate.verified alone), with the
+current code and the sweep's own solver options (--recheck-tol only if given), so that every
+stored certificate carries its null residual, duality gap and gate; recorded like the others. (The solver stops once the rounded partition
 is within tol of its bound, so at the default tol = 1e-5 a competitor is
 only found where the relaxation lies more than about 1e-5 below the planted cost.)
 """
@@ -82,11 +90,14 @@ def full_options(overrides):
 
 
 def recheck(args, argv):
-    """Re-solve the competitor (and undecided) cells of --out at --recheck-tol; rewrite --out."""
+    """Re-solve the chosen cells of --out (--recheck modes) and rewrite --out with them."""
     if args.out is None or not args.out.exists():
         raise SystemExit("--recheck needs --out pointing at a stored sweep to update.")
     data = json.loads(args.out.read_text())
-    options = {"max_time": args.max_time, "tol": args.recheck_tol}
+    options = {"max_time": args.max_time}
+    if args.recheck_tol is not None or set(args.recheck) != {"ungated"}:
+        # competitor / weakest: a tighter tol by default; ungated alone: the sweep's own options
+        options["tol"] = 1e-7 if args.recheck_tol is None else args.recheck_tol
     where, work = [], []
     weakest = {}  # per relaxation: the certified cell with the smallest lambda_min
     for i, row in enumerate(data["rows"]):
@@ -102,7 +113,10 @@ def recheck(args, argv):
                 if cell.get("evidence") == "competitor" else 0.0
             competitor = (cell.get("evidence") == "competitor" and gap < args.recheck_max_gap) \
                 or cell["verdict"] == "undecided"
-            if (competitor and "competitor" in args.recheck) or (i, j) in pick:
+            ungated = cell.get("evidence") == "fitted_certificate" \
+                and "certificate_rounding_gate" not in cell
+            if (competitor and "competitor" in args.recheck) or (i, j) in pick \
+                    or (ungated and "ungated" in args.recheck):
                 where.append((i, j))
                 work.append({**{k: row[k] for k in ("layout", "K", "n", "d", "distribution", "seed")},
                              "delta": cell["delta"], "relaxation": cell["relaxation"],
@@ -118,6 +132,7 @@ def recheck(args, argv):
         data["rows"][i]["cells"][j] = cell
     data.setdefault("rechecks", []).append({
         "command": "python scripts/section5_recovery.py " + " ".join(shlex.quote(a) for a in argv),
+        "mode": sorted(args.recheck),
         "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "git_commit": git_commit(),
         "solver_options": full_options(options), "cells": len(where), "changed": changed})
     args.out.write_text(json.dumps(data, indent=1) + "\n")
@@ -175,11 +190,13 @@ def main(argv=None):
     ap.add_argument("--batch", type=int, default=4, help="instances per batch (results written after each)")
     ap.add_argument("--max-time", type=float, default=600.0, help="wall seconds per SDP solve")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--recheck", nargs="+", choices=["competitor", "weakest"], default=None,
+    ap.add_argument("--recheck", nargs="+", choices=["competitor", "weakest", "ungated"], default=None,
                     help="re-solve only stored cells of --out: 'competitor' (and undecided) "
-                    "cells, 'weakest' = each relaxation's certified cell of smallest lambda_min")
-    ap.add_argument("--recheck-tol", type=float, default=1e-7,
-                    help="native solver tol for --recheck (relative certified gap)")
+                    "cells, 'weakest' = each relaxation's certified cell of smallest lambda_min, "
+                    "'ungated' = every certified cell stored without the rounding-gate fields")
+    ap.add_argument("--recheck-tol", type=float, default=None,
+                    help="native solver tol for --recheck (relative certified gap); default 1e-7, "
+                    "except for '--recheck ungated' alone, which keeps the sweep's own tol")
     ap.add_argument("--recheck-max-gap", type=float, default=float("inf"),
                     help="--recheck competitor: only cells whose stored relative cost gap "
                     "(planted - competitor) / planted is below this")

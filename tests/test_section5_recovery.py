@@ -90,23 +90,31 @@ def test_a_slice_of_the_stored_sweep_reproduces():
 def test_the_stored_sweep_records_how_it_was_made():
     stored = json.loads(STORED.read_text())
     assert stored["arguments"]["instances"] >= stored["instances"] == len(stored["rows"])
-    chk = stored["rechecks"][-1]
+    chk = next(c for c in stored["rechecks"] if "--recheck competitor" in c["command"])
+    regate = [c for c in stored["rechecks"] if "ungated" in c.get("mode", [])]
     assert chk["git_commit"] and chk["solver_options"]["tol"] <= 1e-7
     # the re-solved cells carry the options they were re-solved with; every undecided cell and
-    # every competitor cell with a small cost gap (the ones an early stop can flip) is among them
-    rechecked = 0
+    # every competitor cell of the earlier revision with a small cost gap (the ones an early
+    # stop can flip) is among them; cheaper points of the current code carry a rounding bound
+    by_competitor = by_ungated = 0
     max_gap = float(chk["command"].split("--recheck-max-gap ")[1].split()[0])
     for row in stored["rows"]:
         for c in row["cells"]:
             if "solver_options" in c:
-                rechecked += 1
-                assert c["solver_options"]["tol"] == chk["solver_options"]["tol"]
-                if c["evidence"] == "competitor":
+                if c["stored_verdict"][1] == "fitted_certificate":  # --recheck ungated
+                    by_ungated += 1
+                    assert "certificate_rounding_gate" in c
+                else:
+                    by_competitor += 1
+                    assert c["solver_options"]["tol"] == chk["solver_options"]["tol"]
+            if c["evidence"] == "competitor":
+                if "competitor_rounding_bound" in c:
                     assert c["planted_cost"] - c["competitor_cost"] > c["competitor_rounding_bound"]
-            elif c["evidence"] == "competitor":
-                assert c["planted_cost"] - c["competitor_cost"] > max_gap * c["planted_cost"]
+                else:
+                    assert c["planted_cost"] - c["competitor_cost"] > max_gap * c["planted_cost"]
             assert c["verdict"] != "undecided" or "solver_options" in c
-    assert rechecked == chk["cells"] > 0
+    assert by_competitor == chk["cells"] > 0
+    assert by_ungated == sum(c["cells"] for c in regate)
 
 
 @pytest.mark.slow
