@@ -34,9 +34,10 @@ commit and options to the file's "rechecks" list.
 re-solves exactly the "exact" cells whose fitted certificate was accepted before the rounding
 gate existed (no "certificate_rounding_gate" field: DualCertificate.verified alone), with the
 current code and the sweep's own solver options (--recheck-tol only if given), so that every
-stored certificate carries its null residual, duality gap and gate; recorded like the others. (The solver stops once the rounded partition
-is within tol of its bound, so at the default tol = 1e-5 a competitor is
-only found where the relaxation lies more than about 1e-5 below the planted cost.)
+stored certificate carries its null residual, duality gap and gate; recorded like the others.
+(The solver stops once the rounded partition is within tol of its bound, so at the default
+tol = 1e-5 a competitor is only found where the relaxation lies more than about 1e-5 below
+the planted cost.)
 """
 
 import argparse
