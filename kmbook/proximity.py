@@ -284,7 +284,7 @@ def certify(X, labels):
     return Certificate(holds=res.holds, margins=margins, cost=cost, n_clusters=res.sizes.size, proximity=res)
 
 
-def threshold_scale(X, labels, condition="peng_wei"):
+def threshold_scale(X, labels, condition="peng_wei", *, rhs_factor=1.0):
     """Smallest scaling of the centre separations at which a condition starts to hold.
 
     Scaling every cluster's mean by ``t`` while keeping its shape
@@ -302,6 +302,10 @@ def threshold_scale(X, labels, condition="peng_wei"):
     X : array-like of shape (N, d)
     labels : array-like of shape (N,)
     condition : {"peng_wei", "amini_levina"}, default="peng_wei"
+    rhs_factor : float, default=1.0
+        Multiplies every right-hand side: ``0.5`` gives the threshold of a
+        condition with half the constant (used to test whether the constant
+        can be lowered). Must be positive.
 
     Returns
     -------
@@ -317,13 +321,16 @@ def threshold_scale(X, labels, condition="peng_wei"):
     0.4
     """
     condition = check_choice(condition, "condition", RELAXATIONS)
+    rhs_factor = float(rhs_factor)
+    if not (np.isfinite(rhs_factor) and rhs_factor > 0):
+        raise ValueError(f"rhs_factor must be a positive finite number; got {rhs_factor}.")
     res = _proximity(X, labels, condition)
     off = ~np.eye(res.sizes.size, dtype=bool)
     if np.any(res.distances[off] == 0):
         return float("inf")
     # s_ab = d_ab / 2 - lhs_ab (the lhs at t = 1)
     s = res.distances / 2 - res.lhs
-    return float(np.max((2 * (s + res.rhs) / res.distances)[off]))
+    return float(np.max((2 * (s + rhs_factor * res.rhs) / res.distances)[off]))
 
 
 def scale_separation(X, labels, t):

@@ -168,6 +168,25 @@ def test_threshold_scale_is_exact_and_matches_bisection():
             assert hi == pytest.approx(t, rel=1e-9)
 
 
+def test_threshold_scale_rhs_factor_matches_a_direct_slack():
+    # independent of the closed form: at t*(f) the smallest of lhs - f * rhs is zero, with
+    # lhs and rhs read from the proximity result of the scaled instance
+    rng = np.random.default_rng(14)
+    for condition in ("peng_wei", "amini_levina"):
+        func = px.pw_proximity if condition == "peng_wei" else px.al_proximity
+        for f in (0.5, 2.0):
+            K = int(rng.integers(2, 5))
+            X, lab = _instance(rng, [4] * K, 2)
+            t = px.threshold_scale(X, lab, condition, rhs_factor=f)
+            res = func(px.scale_separation(X, lab, t), lab)
+            off = ~np.eye(K, dtype=bool)
+            margin = (res.lhs - f * res.rhs)[off].min()
+            assert abs(margin) <= 1e-9 * res.distances[off].max()
+            assert (t < px.threshold_scale(X, lab, condition)) == (f < 1)
+    with pytest.raises(ValueError, match="rhs_factor"):
+        px.threshold_scale(X, lab, rhs_factor=0.0)
+
+
 @pytest.mark.parametrize("layout", ["circle", "line", "hive"])
 @pytest.mark.parametrize("K", [2, 3, 5, 7])
 def test_section5_threshold_closed_form(layout, K):
