@@ -66,7 +66,12 @@ NativeOptions = {
     "rho": 4.0,          # initial penalty, in units of sum(D) / (N K) (adapted by residual balancing)
     "threads": 1,        # numba threads of the entrywise kernels (1 is fastest on a loaded machine)
     "callback": None,    # called with each history row (iteration, residual, ..., gap, rho, block)
+    "anderson": 10,      # memory of the Anderson acceleration (0: plain ADMM); shrunk to fit ANDERSON_MAX_BYTES
+    "blas_threads": 1,   # BLAS threads inside the solve (None: leave the BLAS setting alone)
 }
+
+#: Memory the Anderson history may use; the memory option is reduced (to 0 above N ~ 2700) to fit it.
+ANDERSON_MAX_BYTES = 400e6
 
 
 def _simplex_threshold(vals, total):
@@ -217,6 +222,8 @@ def admm(Ds, k, relaxation, options, bound):
     rho = float(options["rho"]) * spread / k
     alpha = 1.6
     fix_diag = relaxation == "amini_levina"
+    acc = _accelerator(n_points, int(options["anderson"]))
+    x = Y.copy()  # the ADMM state W = Y + U (Y = max(W, 0), U = W - Y): the accelerated variable
     history = []
     converged = False
     gap = res_p = np.inf
@@ -237,6 +244,11 @@ def admm(Ds, k, relaxation, options, bound):
         Z += J_N
         # Y-step with over-relaxation, fused with the next Z-step's input
         m, s_zy, s_dy, s_u, s_z, zmin = _k.y_step(Z, Y, U, Ds, A, alpha, 1.0 / rho, diag_val, fix_diag)
+        if acc is not None:
+            fx = Y + U
+            x, _ = acc.step(x, fx)
+            if x is not fx:  # an accelerated point (or the plain step a rejected one replaced)
+                m = _k.split(x, Y, U, Ds, A, 1.0 / rho, diag_val, fix_diag)
         if it % check_every == 0 or it == max_iter:
             res_p = max(0.0, -zmin)
             t_est = res_p / (res_p + c0)
@@ -277,12 +289,25 @@ def admm(Ds, k, relaxation, options, bound):
                 np.subtract(Y, U, out=A)
                 A -= Ds / rho
                 m = A.mean(axis=1)
+                if acc is not None:  # the map changed with rho: its history no longer applies
+                    acc.reset()
+                    np.add(Y, U, out=x)
     B = best_B if best_B is not None else -rho * U
     return {
         "Z": Z, "B": B, "iterations": it, "converged": converged, "primal_residual": res_p, "gap": gap,
         "eig_values": w, "eig_vectors": V, "history": history, "full_eigh": eig.full, "rho": rho,
         "partition": partition,
+        "anderson": None if acc is None else (acc.memory, acc.accepted, acc.rejected),
     }
+
+
+def _accelerator(n_points, memory):
+    """The Anderson accelerator of the ADMM state, with `memory` reduced to fit ANDERSON_MAX_BYTES."""
+    from ._anderson import Anderson
+
+    size = n_points * n_points
+    memory = min(memory, int((ANDERSON_MAX_BYTES / (8 * size) - 3) // 2))
+    return Anderson(size, memory) if memory >= 1 else None
 
 
 def _partition_within(Ds, w, V, k, lb, tol, balanced):
@@ -357,7 +382,7 @@ def solve(X, D, scale, k, relaxation, options):
                "eig_values": np.zeros(0), "eig_vectors": np.zeros((n_points, 0))}
         labels = np.zeros(n_points, dtype=np.int64) if k == 1 else np.arange(n_points)
     else:
-        with numba_threads(int(opts["threads"])):
+        with numba_threads(int(opts["threads"])), _blas_threads(opts["blas_threads"]):
             out = admm(Ds, k, relaxation, opts, lambda B: dual_value_unchecked(Ds, B, k, relaxation, rigorous=False))
         labels = out["partition"]
         if labels is None:
@@ -372,6 +397,17 @@ def solve(X, D, scale, k, relaxation, options):
     return {"Z": out["Z"], "B": out["B"] * scale, "status": status, "labels": labels,
             "is_partition": out.get("partition") is not None,
             "iterations": out["iterations"], "history": out["history"], "solve_time": elapsed}
+
+
+def _blas_threads(n):
+    """Limit BLAS to `n` threads inside the block (None: no change)."""
+    import contextlib
+
+    if n is None:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(int(n), user_api="blas")
 
 
 def result(X, D, scale, k, relaxation, options, residual_tol):
