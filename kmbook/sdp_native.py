@@ -67,7 +67,8 @@ NativeOptions = {
     "threads": 1,        # numba threads of the entrywise kernels (1 is fastest on a loaded machine)
     "callback": None,    # called with each history row (iteration, residual, ..., gap, rho, block)
     "anderson": 10,      # memory of the Anderson acceleration (0: plain ADMM); shrunk to fit ANDERSON_MAX_BYTES
-    "blas_threads": 1,   # BLAS threads inside the solve (None: leave the BLAS setting alone)
+    "blas_threads": 1,
+    "_bal": 0,   # BLAS threads inside the solve (None: leave the BLAS setting alone)
 }
 
 #: Memory the Anderson history may use; the memory option is reduced (to 0 above N ~ 2700) to fit it.
@@ -227,7 +228,7 @@ def admm(Ds, k, relaxation, options, bound):
     history = []
     converged = False
     gap = res_p = np.inf
-    best_lb, best_B, value = -np.inf, None, np.inf
+    best_lb, best_B, value, upper = -np.inf, None, np.inf, np.inf
     partition = None
     # the centre Z0 of kmbook.sdp_upper: its cost and margins turn residuals into an upper bound
     value0 = float(Ds.sum()) * (n_points - k) / (n_points * (n_points - 1))
@@ -279,8 +280,15 @@ def admm(Ds, k, relaxation, options, bound):
                 break
             # residual balancing (the scaled dual U rescales with rho; A is rebuilt); once the
             # dual is good enough, only primal feasibility is missing: raise the penalty
-            if abs(value - best_lb) <= tol / 2 * max(abs(value), 1e-9) and gap > tol:
+            scale_v = max(abs(value), 1e-9)
+            dual_part, repair_part = abs(value - best_lb) / scale_v, (upper - value) / scale_v
+            bal = float(options.get("_bal", 0))
+            if abs(value - best_lb) <= tol / 2 * scale_v and gap > tol:
                 factor = 2.0
+            elif bal and np.isfinite(gap) and repair_part > bal * dual_part:
+                factor = 2.0
+            elif bal and np.isfinite(gap) and dual_part > bal * repair_part:
+                factor = 0.5
             else:
                 factor = 2.0 if rel_p > 10 * rel_d else 0.5 if rel_d > 10 * rel_p else 1.0
             if factor != 1.0:
@@ -294,7 +302,7 @@ def admm(Ds, k, relaxation, options, bound):
                     np.add(Y, U, out=x)
     B = best_B if best_B is not None else -rho * U
     return {
-        "Z": Z, "B": B, "iterations": it, "converged": converged, "primal_residual": res_p, "gap": gap,
+        "Z": Z, "Y": Y, "B": B, "iterations": it, "converged": converged, "primal_residual": res_p, "gap": gap,
         "eig_values": w, "eig_vectors": V, "history": history, "full_eigh": eig.full, "rho": rho,
         "partition": partition,
         "anderson": None if acc is None else (acc.memory, acc.accepted, acc.rejected),
