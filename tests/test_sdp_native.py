@@ -282,14 +282,16 @@ def test_stored_dual_gives_the_same_bound_and_rounding_only_loosens_it():
 
 @pytest.mark.parametrize("relaxation", RELAXATIONS)
 def test_anderson_on_and_off_reach_the_same_certified_value(relaxation):
-    """Acceleration only moves the iterates: with and without it the solver stops at the same
-    value (to the tolerance), with a lower bound below the Clarabel optimum."""
+    """Acceleration and the gap balancing of rho only move the iterates: with and without them
+    the solver stops at the same value (to the tolerance), with a lower bound below the
+    Clarabel optimum."""
     X = _overlapping(21, n=8)
     ref = _reference(X, 3, relaxation)
     assert sdp.exactness_error(ref.Z, sdp.round_solution(ref.Z, 3)) > 1e-2  # fractional optimum
     opts = {"tol": 1e-6, "feas_tol": 1e-6}
     on = getattr(sdp, relaxation)(X, 3, "kmbook", solver_options={**opts, "anderson": 5})
-    off = getattr(sdp, relaxation)(X, 3, "kmbook", solver_options={**opts, "anderson": 0, "blas_threads": None})
+    off = getattr(sdp, relaxation)(X, 3, "kmbook",
+                                   solver_options={**opts, "anderson": 0, "balance": 0.0, "blas_threads": None})
     for res in (on, off):
         assert res.status == "optimal" and res.verified
         assert res.lower_bound <= ref.value * (1 + 1e-9) <= res.upper_bound * (1 + 2e-9)
@@ -347,3 +349,18 @@ def test_anderson_memory_is_capped_at_large_n():
     assert 1 <= acc.memory < 10 and (2 * acc.memory + 3) * 1500**2 * 8 <= ANDERSON_MAX_BYTES
     assert _accelerator(30, 10).memory == 10
     assert _accelerator(30, 0) is None and _accelerator(4000, 10) is None
+
+
+@pytest.mark.parametrize("relaxation", RELAXATIONS)
+def test_speed_options_do_not_change_the_answer_above_the_full_eigh_size(relaxation):
+    """Above FULL_EIGH_MAX_N the Z-step is a few warm-started LOBPCG steps: one step or eight,
+    with or without the gap balancing of rho, the certified answer is the same partition."""
+    from kmbook.sdp_native import FULL_EIGH_MAX_N
+
+    X = _overlapping(22, n=FULL_EIGH_MAX_N // 3 + 3, sep=9.0)
+    results = [getattr(sdp, relaxation)(X, 3, "kmbook", solver_options=opts)
+               for opts in ({}, {"eig_steps": 8, "balance": 0.0, "anderson": 0})]
+    for res in results:
+        assert res.status == "optimal" and res.verified and res.certified_partition is not None
+        assert res.lower_bound <= res.value <= res.lower_bound * (1 + 1e-5)
+    assert np.array_equal(results[0].Z, results[1].Z)
