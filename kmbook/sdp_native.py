@@ -73,7 +73,8 @@ NativeOptions = {
     "threads": 1,        # numba threads of the entrywise kernels (1 is fastest on a loaded machine)
     "callback": None,    # called with each history row (iteration, residual, ..., gap, rho, block)
     "anderson": 5,       # memory of the Anderson acceleration (0: plain ADMM); shrunk to fit ANDERSON_MAX_BYTES
-    "balance": 4.0,      # rho moves when one part of the estimated gap (dual, repair) is this many times the other
+    "balance": None,     # rho moves when one part of the estimated gap (dual, repair) is this many times the
+                         # other; 0: off; None: 4 for Peng–Wei, off for Amini–Levina (measured: it slows the latter)
     "eig_steps": 1,      # block-LOBPCG steps per Z-step above FULL_EIGH_MAX_N (warm-started; more: exacter, slower)
     "blas_threads": 1,   # BLAS threads inside the solve (None: leave the BLAS setting alone)
 }
@@ -135,7 +136,8 @@ def admm(Ds, k, relaxation, options, bound):
     rho = float(options["rho"]) * spread / k
     alpha = 1.6
     fix_diag = relaxation == "amini_levina"
-    balance = float(options["balance"])
+    balance = options["balance"]
+    balance = (4.0 if relaxation == "peng_wei" else 0.0) if balance is None else float(balance)
     acc = _accelerator(n_points, int(options["anderson"]))
     x = Y.copy()  # the ADMM state W = Y + U (Y = max(W, 0), U = W - Y): the accelerated variable
     history = []
