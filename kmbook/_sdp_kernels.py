@@ -65,3 +65,32 @@ def center(A, m):
     for i in prange(n):
         for j in range(n):
             A[i, j] += g - m[i] - m[j]
+
+
+@njit(cache=True, parallel=True)
+def split(W, Y, U, Ds, A, inv_rho, diag_val, fix_diag):
+    """``Y = max(W, 0)`` (diagonal `diag_val` when `fix_diag`), ``U = W - Y`` and
+    ``A = Y - U - Ds / rho`` in place; returns the row means of ``A``.
+
+    The entrywise block of :func:`y_step` from a given ``W`` (an accelerated iterate).
+    """
+    n = W.shape[0]
+    rows = np.empty(n)
+    for i in prange(n):
+        rs = 0.0
+        for j in range(n):
+            w = W[i, j]
+            if fix_diag and i == j:
+                y = diag_val
+            elif w > 0.0:
+                y = w
+            else:
+                y = 0.0
+            u = w - y
+            Y[i, j] = y
+            U[i, j] = u
+            a = y - u - Ds[i, j] * inv_rho
+            A[i, j] = a
+            rs += a
+        rows[i] = rs / n
+    return rows

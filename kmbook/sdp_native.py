@@ -12,10 +12,17 @@ Algorithm: ADMM on the splitting ``Z = Y``, ``Z in S``, ``Y in C`` with
   threshold are needed: near the solution they are about ``rank Z <= N`` of them
   (``K - 1`` when the relaxation is exact), found by a block LOBPCG iteration
   warm-started from the previous step's eigenvectors (the block grows when it is
-  saturated; a full eigendecomposition is the fallback).
+  saturated; a full eigendecomposition is the fallback; :mod:`kmbook._sdp_eigen`).
 * ``C = {Y >= 0}`` (Peng–Wei) or ``{Y_ij >= 0 (i != j), diag Y = K / N}``
   (Amini–Levina): an entrywise projection.
 
+The ADMM state is one matrix, ``W = Y + U`` (``Y`` and ``U`` are its entrywise
+projection and remainder), and the map ``W -> W+`` of one step is accelerated by
+safeguarded type-II Anderson acceleration (:mod:`kmbook._anderson`, memory
+``anderson``; its history is cleared whenever the penalty changes, and shrunk or
+switched off at large N to fit :data:`ANDERSON_MAX_BYTES`). Above
+:data:`FULL_EIGH_MAX_N` each Z-step makes ``eig_steps`` warm-started block-LOBPCG steps
+only: an inexact eigen-projection still returns a point of ``S``, it only steers.
 Over-relaxation (1.6) and residual balancing adapt the penalty; the entrywise
 step, the residuals and the next projection's input are one fused numba pass
 (:mod:`kmbook._sdp_kernels`). The dual multiplier of ``Z = Y`` is the dual matrix
@@ -23,9 +30,11 @@ step, the residuals and the next projection's input are one fused numba pass
 projection); every ``check_every`` iterations the dual function at ``B``
 (:func:`kmbook.sdp_bound.dual_function`) is evaluated and the best ``B`` kept.
 The dual converges much faster than primal feasibility on fractional optima, so
-once ``|value - bound| <= tol / 2`` the penalty is raised until the *repaired* cost
-(the estimate of :func:`kmbook.sdp_upper.feasible_point`'s upper bound, which grows
-like ``N`` times ``Z``'s negative entries) is within ``tol`` of the bound too. When
+once the gap is estimated the penalty follows its two parts: raised while the
+*repair* part (the estimate of :func:`kmbook.sdp_upper.feasible_point`'s upper bound
+minus the value, which grows like ``N`` times ``Z``'s negative entries) exceeds
+``balance`` times the dual part ``|value - bound|`` (or the dual part is below
+``tol / 2``), lowered in the opposite case. When
 the partition rounded from the iterate already has cost within ``tol`` of the bound,
 the solver stops and returns that partition's matrix. The caller then computes the
 rigorous lower bound (:func:`kmbook.sdp_bound.lower_bound`) and the feasible point,
@@ -46,14 +55,11 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from scipy.linalg import eigh
 
 from . import _sdp_kernels as _k
+from ._sdp_eigen import FULL_EIGH_MAX_N, TopEigen, center  # noqa: F401 (FULL_EIGH_MAX_N: old home)
 
 __all__ = ["NativeOptions"]
-
-#: Up to this N a full eigendecomposition replaces the block iteration (comparable cost at N = 120).
-FULL_EIGH_MAX_N = 200
 
 #: Default options of the native solver (``solver_options`` overrides any of them).
 NativeOptions = {
@@ -66,103 +72,15 @@ NativeOptions = {
     "rho": 4.0,          # initial penalty, in units of sum(D) / (N K) (adapted by residual balancing)
     "threads": 1,        # numba threads of the entrywise kernels (1 is fastest on a loaded machine)
     "callback": None,    # called with each history row (iteration, residual, ..., gap, rho, block)
+    "anderson": 5,       # memory of the Anderson acceleration (0: plain ADMM); shrunk to fit ANDERSON_MAX_BYTES
+    "balance": None,     # rho moves when one part of the estimated gap (dual, repair) is this many times the
+                         # other; 0: off; None: 4 for Peng–Wei, off for Amini–Levina (measured: it slows the latter)
+    "eig_steps": 1,      # block-LOBPCG steps per Z-step above FULL_EIGH_MAX_N (warm-started; more: exacter, slower)
+    "blas_threads": 1,   # BLAS threads inside the solve (None: leave the BLAS setting alone)
 }
 
-
-def _simplex_threshold(vals, total):
-    """``theta`` with ``sum max(vals - theta, 0) = total`` (vals sorted decreasing)."""
-    csum = np.cumsum(vals)
-    idx = np.arange(1, vals.size + 1)
-    thetas = (csum - total) / idx
-    ok = vals - thetas > 0
-    j = int(np.flatnonzero(ok)[-1]) if ok.any() else 0
-    return float(thetas[j]), j + 1
-
-
-def _center(A):
-    """``P A P`` with ``P = I - J / N`` (A symmetric), in place."""
-    m = A.mean(axis=1)
-    g = m.mean()
-    A -= m[:, None]
-    A -= m[None, :]
-    A += g
-    return A
-
-
-def _orth(Q):
-    """Orthonormal basis (columns of Q are assumed centred)."""
-    Q, R = np.linalg.qr(Q)
-    keep = np.abs(np.diag(R)) > 1e-10 * max(1.0, np.abs(np.diag(R)).max())
-    return Q[:, keep]
-
-
-class _TopEigen:
-    """Warm-started block LOBPCG for the largest eigenpairs of centred symmetric matrices."""
-
-    def __init__(self, n_points, m, rng):
-        V = rng.standard_normal((n_points, m))
-        V -= V.mean(axis=0)
-        self.V = _orth(V)
-        self.P = None
-        self.full = 0
-        self.pad = max(4, m // 2)
-
-    def __call__(self, A, total, max_inner=8, rtol=1e-9):
-        """Eigenpairs of ``A`` above the simplex threshold for ``total``."""
-        n_points = A.shape[0]
-        for _ in range(6 if n_points > FULL_EIGH_MAX_N else 0):
-            vals, vecs = self._lobpcg(A, max_inner, rtol)
-            theta, n_pos = _simplex_threshold(vals, total)
-            if n_pos < vals.size - 1 or vals.size >= n_points - 1:
-                keep = min(vals.size, n_pos + self.pad)  # shrink the block to what is needed
-                self.V = self.V[:, :keep]
-                self.P = None if self.P is None else self.P[:, :keep]
-                return vals[:n_pos] - theta, vecs[:, :n_pos]
-            # block saturated: every Ritz value is above the threshold; grow it
-            m = min(2 * vals.size, n_points - 1)
-            extra = np.random.default_rng(vals.size).standard_normal((n_points, m - vals.size))
-            extra -= extra.mean(axis=0)
-            self.V = _orth(np.hstack([vecs, extra]))
-            self.P = None
-            if m > n_points // 3:
-                break
-        self.full += 1
-        # A 1 = 0: push the direction 1 to the bottom of the spectrum, then drop it
-        big = 2.0 * (float(np.linalg.norm(A)) + 1.0)
-        vals, vecs = eigh(A - big / n_points, check_finite=False)
-        vals, vecs = vals[::-1][:-1], vecs[:, ::-1][:, :-1]
-        theta, n_pos = _simplex_threshold(vals, total)
-        m = min(n_pos + self.pad, n_points - 1)
-        self.V, self.P = vecs[:, :m].copy(), None
-        return vals[:n_pos] - theta, vecs[:, :n_pos]
-
-    def _lobpcg(self, A, max_inner, rtol):
-        V, P = self.V, self.P
-        m = V.shape[1]
-        AV = A @ V
-        T = V.T @ AV
-        th, S = np.linalg.eigh((T + T.T) / 2)
-        th, S = th[::-1], S[:, ::-1]
-        V, AV = V @ S, AV @ S
-        scale = max(abs(th[0]), 1e-300)
-        for _ in range(max_inner):
-            R = AV - V * th
-            res = np.linalg.norm(R, axis=0)
-            if res.max() <= rtol * scale:
-                break
-            R -= V @ (V.T @ R)
-            blocks = [V, R] if P is None else [V, R, P - V @ (V.T @ P)]
-            Q = _orth(np.hstack(blocks))
-            Q -= Q.mean(axis=0)  # stay in the complement of 1 despite rounding
-            AQ = A @ Q
-            T = Q.T @ AQ
-            w, S = np.linalg.eigh((T + T.T) / 2)
-            w, S = w[::-1][:m], S[:, ::-1][:, :m]
-            Vn = Q @ S
-            P = Vn - V @ (V.T @ Vn)
-            V, AV, th = Vn, AQ @ S, w
-        self.V, self.P = V, P
-        return th, V
+#: Memory the Anderson history may use; the memory option is reduced (to 0 above N ~ 2700) to fit it.
+ANDERSON_MAX_BYTES = 400e6
 
 
 def admm(Ds, k, relaxation, options, bound):
@@ -205,8 +123,9 @@ def admm(Ds, k, relaxation, options, bound):
     # centred eigenvalues are >= 0 and sum to 2 K > K - 1): the simplex threshold of the
     # next projections starts non-negative, so the eigen-block stays small.
     spread = float(Ds.sum()) / n_points
-    eig = _TopEigen(n_points, min(k + 6, n_points - 1), rng)
-    A = _center(Ds / (-spread / (2.0 * k)))
+    eig = TopEigen(n_points, min(k + 6, n_points - 1), rng)
+    eig.max_inner = max(1, int(options["eig_steps"]))
+    A = center(Ds / (-spread / (2.0 * k)))
     w, V = eig(A, k - 1)
     Y = (V * w) @ V.T
     Y += J_N
@@ -217,10 +136,14 @@ def admm(Ds, k, relaxation, options, bound):
     rho = float(options["rho"]) * spread / k
     alpha = 1.6
     fix_diag = relaxation == "amini_levina"
+    balance = options["balance"]
+    balance = (4.0 if relaxation == "peng_wei" else 0.0) if balance is None else float(balance)
+    acc = _accelerator(n_points, int(options["anderson"]))
+    x = Y.copy()  # the ADMM state W = Y + U (Y = max(W, 0), U = W - Y): the accelerated variable
     history = []
     converged = False
     gap = res_p = np.inf
-    best_lb, best_B, value = -np.inf, None, np.inf
+    best_lb, best_B, value, upper = -np.inf, None, np.inf, np.inf
     partition = None
     # the centre Z0 of kmbook.sdp_upper: its cost and margins turn residuals into an upper bound
     value0 = float(Ds.sum()) * (n_points - k) / (n_points * (n_points - 1))
@@ -237,6 +160,11 @@ def admm(Ds, k, relaxation, options, bound):
         Z += J_N
         # Y-step with over-relaxation, fused with the next Z-step's input
         m, s_zy, s_dy, s_u, s_z, zmin = _k.y_step(Z, Y, U, Ds, A, alpha, 1.0 / rho, diag_val, fix_diag)
+        if acc is not None:
+            fx = Y + U
+            x, _ = acc.step(x, fx)
+            if x is not fx:  # an accelerated point (or the plain step a rejected one replaced)
+                m = _k.split(x, Y, U, Ds, A, 1.0 / rho, diag_val, fix_diag)
         if it % check_every == 0 or it == max_iter:
             res_p = max(0.0, -zmin)
             t_est = res_p / (res_p + c0)
@@ -265,24 +193,42 @@ def admm(Ds, k, relaxation, options, bound):
                 break
             if max_time is not None and time.perf_counter() - start > max_time:
                 break
-            # residual balancing (the scaled dual U rescales with rho; A is rebuilt); once the
-            # dual is good enough, only primal feasibility is missing: raise the penalty
-            if abs(value - best_lb) <= tol / 2 * max(abs(value), 1e-9) and gap > tol:
-                factor = 2.0
-            else:
-                factor = 2.0 if rel_p > 10 * rel_d else 0.5 if rel_d > 10 * rel_p else 1.0
+            # residual balancing (the scaled dual U rescales with rho; A is rebuilt). Once the gap is
+            # estimated, rho follows its two parts instead: the dual part |value - bound| falls as rho
+            # falls, the repair part (upper - value, primal infeasibility) as rho rises
+            factor = 2.0 if rel_p > 10 * rel_d else 0.5 if rel_d > 10 * rel_p else 1.0
+            if np.isfinite(gap) and gap > tol:
+                scale_v = max(abs(value), 1e-9)
+                dual_part, repair_part = abs(value - best_lb) / scale_v, (upper - value) / scale_v
+                if dual_part <= tol / 2 or (balance and repair_part > balance * dual_part):
+                    factor = 2.0
+                elif balance and dual_part > balance * repair_part:
+                    factor = 0.5
             if factor != 1.0:
                 rho *= factor
                 U /= factor
                 np.subtract(Y, U, out=A)
                 A -= Ds / rho
                 m = A.mean(axis=1)
+                if acc is not None:  # the map changed with rho: its history no longer applies
+                    acc.reset()
+                    np.add(Y, U, out=x)
     B = best_B if best_B is not None else -rho * U
     return {
         "Z": Z, "B": B, "iterations": it, "converged": converged, "primal_residual": res_p, "gap": gap,
         "eig_values": w, "eig_vectors": V, "history": history, "full_eigh": eig.full, "rho": rho,
         "partition": partition,
+        "anderson": None if acc is None else (acc.memory, acc.accepted, acc.rejected),
     }
+
+
+def _accelerator(n_points, memory):
+    """The Anderson accelerator of the ADMM state, with `memory` reduced to fit ANDERSON_MAX_BYTES."""
+    from ._anderson import Anderson
+
+    size = n_points * n_points
+    memory = min(memory, int((ANDERSON_MAX_BYTES / (8 * size) - 3) // 2))
+    return Anderson(size, memory) if memory >= 1 else None
 
 
 def _partition_within(Ds, w, V, k, lb, tol, balanced):
@@ -357,7 +303,7 @@ def solve(X, D, scale, k, relaxation, options):
                "eig_values": np.zeros(0), "eig_vectors": np.zeros((n_points, 0))}
         labels = np.zeros(n_points, dtype=np.int64) if k == 1 else np.arange(n_points)
     else:
-        with numba_threads(int(opts["threads"])):
+        with numba_threads(int(opts["threads"])), _blas_threads(opts["blas_threads"]):
             out = admm(Ds, k, relaxation, opts, lambda B: dual_value_unchecked(Ds, B, k, relaxation, rigorous=False))
         labels = out["partition"]
         if labels is None:
@@ -372,6 +318,17 @@ def solve(X, D, scale, k, relaxation, options):
     return {"Z": out["Z"], "B": out["B"] * scale, "status": status, "labels": labels,
             "is_partition": out.get("partition") is not None,
             "iterations": out["iterations"], "history": out["history"], "solve_time": elapsed}
+
+
+def _blas_threads(n):
+    """Limit BLAS to `n` threads inside the block (None: no change)."""
+    import contextlib
+
+    if n is None:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(int(n), user_api="blas")
 
 
 def result(X, D, scale, k, relaxation, options, residual_tol):

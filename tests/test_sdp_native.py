@@ -276,3 +276,91 @@ def test_stored_dual_gives_the_same_bound_and_rounding_only_loosens_it():
     assert stored_lower_bound(X, 3, "peng_wei", packed * 0.5) < lb * (1 - 1e-3)
     with pytest.raises(ValueError, match="n_points"):
         unpack_dual(packed, len(X) + 1)
+
+
+# --- acceleration ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("relaxation", RELAXATIONS)
+def test_anderson_on_and_off_reach_the_same_certified_value(relaxation):
+    """Acceleration and the gap balancing of rho only move the iterates: with and without them
+    the solver stops at the same value (to the tolerance), with a lower bound below the
+    Clarabel optimum."""
+    X = _overlapping(21, n=8)
+    ref = _reference(X, 3, relaxation)
+    assert sdp.exactness_error(ref.Z, sdp.round_solution(ref.Z, 3)) > 1e-2  # fractional optimum
+    opts = {"tol": 1e-6, "feas_tol": 1e-6}
+    on = getattr(sdp, relaxation)(X, 3, "kmbook", solver_options={**opts, "anderson": 5})
+    off = getattr(sdp, relaxation)(X, 3, "kmbook",
+                                   solver_options={**opts, "anderson": 0, "balance": 0.0, "blas_threads": None})
+    for res in (on, off):
+        assert res.status == "optimal" and res.verified
+        assert res.lower_bound <= ref.value * (1 + 1e-9) <= res.upper_bound * (1 + 2e-9)
+        assert res.value == pytest.approx(ref.value, rel=1e-5)
+    assert on.value == pytest.approx(off.value, rel=2e-6)
+    assert not np.array_equal(on.Z, off.Z)  # the option reaches the iteration
+
+
+def test_anderson_accelerates_a_linear_fixed_point_iteration():
+    from kmbook._anderson import Anderson
+
+    rng = np.random.default_rng(3)
+    Q, _ = np.linalg.qr(rng.normal(size=(40, 40)))
+    M = Q @ np.diag(np.linspace(0.0, 0.99, 40)) @ Q.T  # contraction, slowest rate 0.99
+    c = rng.normal(size=40)
+    x_star = np.linalg.solve(np.eye(40) - M, c)
+
+    def steps(memory):
+        acc = Anderson(40, memory) if memory else None
+        x = np.zeros(40)
+        for it in range(1, 3000):
+            fx = M @ x + c
+            if np.linalg.norm(fx - x) <= 1e-10:
+                return it, x
+            x = acc.step(x, fx)[0] if acc else fx
+        return it, x
+
+    plain, x_plain = steps(0)
+    fast, x_fast = steps(10)
+    assert np.allclose(x_fast, x_star, atol=1e-8) and np.allclose(x_plain, x_star, atol=1e-7)
+    assert fast * 10 < plain
+
+
+def test_anderson_safeguard_rejects_a_step_that_increases_the_residual():
+    from kmbook._anderson import Anderson
+
+    acc = Anderson(2, 3)
+    x0, f0 = np.zeros(2), np.array([1.0, 0.0])
+    x1, accelerated = acc.step(x0, f0)
+    assert x1 is f0 and not accelerated  # nothing stored yet: the plain step
+    f1 = np.array([1.5, 0.0])
+    x2, accelerated = acc.step(x1, f1)
+    assert accelerated and not np.array_equal(x2, f1)
+    # the map misbehaves at the extrapolated point: residual far above |f1 - x1| = 0.5
+    x3, accelerated = acc.step(x2, x2 + np.array([0.0, 10.0]))
+    assert not accelerated and np.array_equal(x3, f1) and acc.rejected == 1 and acc.count == 0
+    with pytest.raises(ValueError, match="memory"):
+        Anderson(2, 0)
+
+
+def test_anderson_memory_is_capped_at_large_n():
+    from kmbook.sdp_native import ANDERSON_MAX_BYTES, _accelerator
+
+    acc = _accelerator(1500, 10)
+    assert 1 <= acc.memory < 10 and (2 * acc.memory + 3) * 1500**2 * 8 <= ANDERSON_MAX_BYTES
+    assert _accelerator(30, 10).memory == 10
+    assert _accelerator(30, 0) is None and _accelerator(4000, 10) is None
+
+
+@pytest.mark.parametrize("relaxation", RELAXATIONS)
+def test_speed_options_do_not_change_the_answer_above_the_full_eigh_size(relaxation):
+    """Above FULL_EIGH_MAX_N the Z-step is a few warm-started LOBPCG steps: one step or eight,
+    with or without the gap balancing of rho, the certified answer is the same partition."""
+    from kmbook.sdp_native import FULL_EIGH_MAX_N
+
+    X = _overlapping(22, n=FULL_EIGH_MAX_N // 3 + 3, sep=9.0)
+    results = [getattr(sdp, relaxation)(X, 3, "kmbook", solver_options=opts)
+               for opts in ({}, {"eig_steps": 8, "balance": 0.0, "anderson": 0})]
+    for res in results:
+        assert res.status == "optimal" and res.verified and res.certified_partition is not None
+        assert res.lower_bound <= res.value <= res.lower_bound * (1 + 1e-5)
+    assert np.array_equal(results[0].Z, results[1].Z)
