@@ -107,7 +107,7 @@ _HOMES = {
     "basins": ("BasinRadius", "basin_radius", "partition_radius", "same_partition", "worst_perturbation",),
     "rate_lemmas": ("StepBound", "step_bound", "one_step_changes", "centroid_distance", "Contraction",
         "lloyd_contraction",),
-    "clusterable": ("SeedingCoverage", "max_excursion", "seeding_coverage",),
+    "clusterable": ("SeedingCoverage", "max_excursion", "seeding_coverage", "touch_probability"),
     "large_n": ("BATCH_SIZE", "SCALE", "efficiency_task", "load_scaled", "make_tasks", "reference_solution",
         "task_rng",),
     "partitions": ("distance_matrix", "membership_matrix", "exactness_error", "is_exact",

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_centers, as_labels, as_points, check_int, spawn_generators
+from ._validation import as_centers, as_labels, as_points, as_real_array, check_int, spawn_generators
 from .objective import voronoi_labels
 from .seeding import buckshot
 from .stochastic import stochastic_kmeans
@@ -132,7 +132,7 @@ def touch_probability(fractions, sample_size):
     >>> round(touch_probability([0.5, 0.5], 3), 4)  # 1 - 2 * 0.5**3
     0.75
     """
-    p = np.asarray(fractions, dtype=float).ravel()
+    p = as_real_array(fractions, "fractions", ndim=1)
     if p.size == 0 or p.size > 20 or not np.all(p > 0) or abs(p.sum() - 1) > 1e-9:
         raise ValueError("fractions must be 1 to 20 positive cluster fractions summing to 1; "
                          f"got {p.size} values summing to {p.sum():.6g}.")

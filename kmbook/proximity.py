@@ -321,9 +321,7 @@ def threshold_scale(X, labels, condition="peng_wei", *, rhs_factor=1.0):
     0.4
     """
     condition = check_choice(condition, "condition", RELAXATIONS)
-    rhs_factor = float(rhs_factor)
-    if not (np.isfinite(rhs_factor) and rhs_factor > 0):
-        raise ValueError(f"rhs_factor must be a positive finite number; got {rhs_factor}.")
+    rhs_factor = check_positive(rhs_factor, "rhs_factor")
     res = _proximity(X, labels, condition)
     off = ~np.eye(res.sizes.size, dtype=bool)
     if np.any(res.distances[off] == 0):

@@ -58,6 +58,9 @@ def plot_partition_matrix(Z, ax=None, *, title=None, vmax=None, colorbar_label="
     M = as_points(Z, "Z")
     if M.shape[0] != M.shape[1]:
         raise ValueError(f"Z must be square of shape (N, N); got {M.shape}.")
+    for name, text in (("colorbar_label", colorbar_label), ("axis_label", axis_label)):
+        if text is not None and not isinstance(text, str):
+            raise TypeError(f"{name} must be a str or None; got {type(text).__name__}.")
     fig, ax = get_ax(ax, figsize=(3.6, 3.2))
     im = ax.imshow(M, cmap="viridis", vmin=0.0, vmax=float(M.max()) if vmax is None else float(vmax),
                    interpolation="nearest")
