@@ -18,7 +18,9 @@ finished: instance i's seed depends only on --seed and i). Every finished instan
 checkpointed (--checkpoint, default under _build/checkpoints), so a killed run resumes.
 --workers N runs a local Dask cluster, --scheduler ADDRESS an existing one; progress bars on
 stderr (KMBOOK_PROGRESS=0 turns them off). The JSON records the git commit and the native
-solver's full options (kmbook.sdp_native.NativeOptions with the overrides).
+solver's full options (kmbook.sdp_native.NativeOptions with the overrides); every row also
+records the commit of the run that wrote it (a row taken from a checkpoint gets that of the
+resuming run); the file-level commit is that of the last write.
 
   python scripts/section5_recovery.py --recheck competitor --recheck-tol 1e-7 \
       --recheck-max-gap 1e-4 --max-time 2000 --workers 2 \
@@ -235,8 +237,11 @@ def main(argv=None):
         for start in range(len(rows), args.instances, args.batch):
             stop = min(start + args.batch, args.instances)
             sub = None if ckpt is None else Path(ckpt) / f"instances-{start}-{stop}"
-            rows += run_sweep(recovery_trial, tasks(args, start, stop), rng=args.seed, executor=ex,
+            batch = run_sweep(recovery_trial, tasks(args, start, stop), rng=args.seed, executor=ex,
                               checkpoint=sub, desc=f"instances {start}-{stop - 1}")
+            for row in batch:  # the file-level commit is rewritten on --resume; rows keep theirs
+                row.setdefault("git_commit", git_commit())
+            rows += batch
             if args.out is not None:
                 write(args, rows, argv, rechecks)
             print(f"{stop} instances done", file=sys.stderr, flush=True)

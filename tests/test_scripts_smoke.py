@@ -107,6 +107,7 @@ def test_section5_recovery_script_writes_and_resumes(tmp_path, monkeypatch):
     _load("section5_recovery").main(more)
     third = json.loads(out.read_text())
     assert third["rows"][:2] == first["rows"] and len(third["rows"]) == 3 and third["instances"] == 3
+    assert all("git_commit" in row for row in third["rows"])  # per-row provenance
     assert "--resume" not in third["command"] and "--instances 3" in third["command"]
     with pytest.raises(SystemExit, match="another sweep"):
         _load("section5_recovery").main([a if a != "5" else "6" for a in more])
