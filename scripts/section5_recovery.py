@@ -39,7 +39,7 @@ cells whose fitted certificate was accepted by DualCertificate.verified alone (n
 "certificate_rounding_gate" field) and "not exact" cells resting on a cheaper point with no
 recorded linear residual (no "competitor_rounding_bound"), with the current code and the
 sweep's own solver options (--recheck-tol only if given), so that every stored certificate
-carries its null residual, duality gap and gate and every cheaper point its rounding bound;
+carries its null residual, duality gap and gate and every cheaper point its rounding allowance;
 recorded like the others.
 (The solver stops once the rounded partition is within tol of its bound, so at the default
 tol = 1e-5 a competitor is only found where the relaxation lies more than about 1e-5 below
@@ -213,7 +213,7 @@ def main(argv=None):
                     help="re-solve only stored cells of --out: 'competitor' (and undecided) "
                     "cells, 'weakest' = each relaxation's certified cell of smallest lambda_min, "
                     "'ungated' = every certified or cheaper-point cell stored without the "
-                    "rounding fields (certificate gate, competitor rounding bound)")
+                    "rounding fields (certificate gate, competitor rounding allowance)")
     ap.add_argument("--recheck-tol", type=float, default=None,
                     help="native solver tol for --recheck (relative certified gap); default 1e-7, "
                     "except for '--recheck ungated' alone, which keeps the sweep's own tol")
