@@ -4,7 +4,10 @@ feasible fractional competitor.
 The closed-form certificates of :mod:`kmbook.certificates` exist only above the separation at
 which (1.1) (or its sharp variant) holds, far above the separation at which the relaxations
 actually become exact. Between the two, a numerical solve is needed, and an approximate solve
-proves nothing by itself. This module turns an approximate solve into a proof either way:
+proves nothing by itself. This module turns an approximate solve into a verdict either way,
+each resting on a mathematical argument whose inequalities are decided in floating point with
+a margin (the margins are rules of thumb, not proved error bounds; :func:`certified_margin`
+bounds the certificate's eigenvalue rigorously for the matrix as stored):
 
 * **exact** — :func:`fitted_certificate` builds a dual certificate of the *planted* partition
   (Propositions 6.6 and 7.2: ``Q = D + diag(zeta) + (alpha 1^T + 1 alpha^T)/2 = Lambda + B``
@@ -14,13 +17,13 @@ proves nothing by itself. This module turns an approximate solve into a proof ei
   of every off-diagonal block ``B_ab``; the *shape* of ``B_ab`` is taken from the solver's dual
   matrix (matrix scaling to those sums, then an exact additive correction of the sums). The
   result is checked like the closed-form certificates (:attr:`DualCertificate.verified`,
-  strict inequalities with a floating-point margin), so the solver's accuracy can make the
-  attempt fail, never make a wrong certificate pass.
+  strict inequalities with a floating-point margin), so an inaccurate solve makes the attempt
+  fail; a wrong certificate could pass only if rounding exceeded those margins.
 * **not exact** — :func:`feasible_competitor` repairs the solver's ``Z`` into an exactly
   feasible point (projection onto ``{Z PSD, Z 1 = 1, tr Z = K}`` then mixing with the strictly
   positive feasible point ``(K-1)/(N-1) (I - J/N) + J/N``; Amini–Levina also fixes the
-  diagonal). If its cost is below the planted partition's cost by more than a rounding margin,
-  the planted partition is not the relaxation's solution.
+  diagonal). If its cost is below the planted partition's cost by more than a rounding
+  allowance, the planted partition is not the relaxation's solution.
 
 Paper: Paper 3, Propositions 6.6 (Peng–Wei) and 7.2 (Amini–Levina): dual certificates; Section 5.
 Chapter: book/convex/phase_transitions.
@@ -35,14 +38,62 @@ from scipy.spatial.distance import cdist
 from ._float import UNIT_ROUNDOFF
 from ._validation import RELAXATIONS, as_labels, as_points, as_square, check_choice
 from .certificates import DualCertificate
+from .sdp_bound import certified_lambda_min
 
-__all__ = ["fitted_certificate", "feasible_competitor"]
+__all__ = ["fitted_certificate", "feasible_competitor", "certified_margin"]
 
 _Z_STEPS = (0.0, 1e-4, -1e-4, 1e-3, -1e-3, 1e-2, -1e-2, 3e-2, -3e-2, 1e-1)
 
 
 def _blocks(inv, K):
     return [np.flatnonzero(inv == a) for a in range(K)]
+
+
+def _complement_basis(blocks, N):
+    """Orthonormal basis of the vectors summing to zero on every block (Helmert per block)."""
+    V = np.zeros((N, N - len(blocks)))
+    col = 0
+    for idx in blocks:
+        if idx.size > 1:
+            V[idx, col:col + idx.size - 1] = helmert(idx.size).T
+            col += idx.size - 1
+    return V
+
+
+def certified_margin(cert, labels):
+    """A rigorous lower bound on the smallest eigenvalue of the computed ``fl(V^T Lambda V)``.
+
+    ``cert.lambda_min`` is ``eigvalsh``'s smallest eigenvalue of ``V^T Lambda V`` (``V`` an
+    orthonormal basis of the vectors summing to zero on every cluster); its error is bounded
+    only by LAPACK's unspecified ``p(N) eps ||Lambda||``. This bound instead comes from a
+    Cholesky factorisation that runs to completion (:func:`kmbook.sdp_bound.certified_lambda_min`)
+    and is rigorous for the matrix ``V^T Lambda V`` *as stored in floating point*: the rounding
+    in forming ``Lambda`` and ``V^T Lambda V`` is not bounded here.
+
+    Paper: Paper 3, Propositions 6.6 and 7.2 (``Lambda`` positive definite on the complement of
+    the cluster indicators).
+    Chapter: book/convex/phase_transitions.
+
+    Parameters
+    ----------
+    cert : DualCertificate
+        With ``Lambda`` (e.g. from :func:`fitted_certificate`).
+    labels : array-like of shape (N,)
+        The certified partition.
+
+    Returns
+    -------
+    float
+        ``-inf`` when the certificate has no ``Lambda``.
+    """
+    if cert.Lambda is None:
+        return float("-inf")
+    labels = as_labels(labels, "labels", n_samples=cert.Lambda.shape[0])
+    inv = np.unique(labels, return_inverse=True)[1]
+    V = _complement_basis(_blocks(inv, int(inv.max()) + 1), labels.size)
+    M = V.T @ cert.Lambda @ V
+    M = (M + M.T) / 2  # symmetric as stored; the bound is for this matrix
+    return float(certified_lambda_min(M, float(np.linalg.eigvalsh(M)[0])))
 
 
 def _alpha_zeta(D, inv, blocks, z, relaxation, B):
@@ -106,12 +157,7 @@ def _certificate(D, inv, blocks, z, relaxation, Bs, primal):
             B[np.ix_(ib, ia)] = B[np.ix_(ia, ib)].T
     Lam = Q - B
     null_res = max(float(np.max(np.abs(Lam[:, idx].sum(axis=1)))) for idx in blocks)
-    V = np.zeros((N, N - K))
-    col = 0
-    for idx in blocks:
-        if idx.size > 1:
-            V[idx, col:col + idx.size - 1] = helmert(idx.size).T
-            col += idx.size - 1
+    V = _complement_basis(blocks, N)
     lam_min = float(np.linalg.eigvalsh(V.T @ Lam @ V)[0]) if N > K else float("inf")
     cross = inv[:, None] != inv[None, :]
     b_min = float(B[cross].min()) if ok else -1.0

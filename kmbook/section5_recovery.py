@@ -4,7 +4,8 @@ One *instance* of the random protocol is one draw of ``K`` balls of ``n`` points
 unit balls, :func:`kmbook.phase_transitions.ball_model_data`); its points stay fixed while the
 minimum centre separation ``delta`` moves the centres apart. At every ``delta`` of a grid and
 for each relaxation (Peng–Wei, Amini–Levina) the instance gets one of three verdicts, each
-backed by a proof:
+resting on a mathematical argument whose inequalities are decided in floating point with a
+margin (rules of thumb, recorded with the cell; not a machine-checked proof):
 
 * ``"exact"``: a dual certificate of the planted partition, fitted to the native solver's
   dual matrix, is verified (:func:`kmbook.planted_certificate.fitted_certificate`);
@@ -12,7 +13,7 @@ backed by a proof:
   :mod:`kmbook.necessary`) fails — no solve needed — or an exactly feasible point built from
   the solver's answer costs less than the planted partition
   (:func:`kmbook.planted_certificate.feasible_competitor`);
-* ``"undecided"``: neither proof was found; counted and reported, never assigned.
+* ``"undecided"``: neither was found; counted and reported, never assigned.
 
 Paper: Paper 3, Section 5 (the random protocol, Conjecture 5.1); Theorems 3.1, 3.3, 3.5, 3.6.
 Chapter: book/convex/phase_transitions; ``scripts/section5_recovery.py`` runs the sweep.
@@ -31,7 +32,7 @@ from ._validation import as_list, as_real, as_real_array, check_choice, check_in
 from .exceptions import ConvergenceWarning
 from .necessary import al_necessary, pw_necessary
 from .phase_transitions import DISTRIBUTIONS, ball_model_data
-from .planted_certificate import feasible_competitor, fitted_certificate
+from .planted_certificate import certified_margin, feasible_competitor, fitted_certificate
 from .planted_optimality import partition_cost
 from .proximity import al_proximity, pw_proximity
 from .sdp import amini_levina, exactness_error, peng_wei
@@ -63,8 +64,9 @@ def _decide(X, labels, K, relaxation, options, below_necessary):
     comp = feasible_competitor(X, res.Z, K, relaxation)
     margin = 1e-8 * planted
     cheaper = comp["feasible"] and comp["cost"] < planted - margin
-    # Rounding argument for the competitor: its linear constraints hold to `linear_residual`,
-    # so an exactly feasible point within that distance costs at most max(D) N residual more.
+    # Rounding allowance for the competitor (a rule of thumb, not a proved bound): its linear
+    # constraints hold to `linear_residual`; correcting them moves the cost by about
+    # max(D) N residual (that the corrected point stays entrywise >= 0 is not checked).
     diam2 = float(np.ptp(X, axis=0) @ np.ptp(X, axis=0))  # >= max_ij |x_i - x_j|^2
     rounding = diam2 * X.shape[0] * comp["linear_residual"]
     cheaper = cheaper and planted - comp["cost"] > rounding
@@ -93,6 +95,8 @@ def _decide(X, labels, K, relaxation, options, below_necessary):
         "certificate_null_residual": float(cert.null_residual)
         if cert.null_residual is not None else None,
         "certificate_duality_gap": float(gap), "certificate_rounding_gate": float(gate),
+        # Cholesky-certified lower bound on lambda_min of fl(V^T Lambda V) (verified cells only)
+        "certificate_lambda_min_certified": certified_margin(cert, labels) if verified else None,
         "competitor_linear_residual": comp["linear_residual"],
         "competitor_rounding_bound": float(rounding),
     }

@@ -3,7 +3,8 @@
 A random protocol modelled on Section 5's (points uniform in balls, not on its spheres): K balls
 of radius 1 whose centres form a layout with minimum separation Delta, n points uniform in each
 ball, many instances per setting; for every
-instance, every Delta of a grid and both relaxations, a verdict backed by a proof
+instance, every Delta of a grid and both relaxations, a verdict resting on a mathematical
+argument whose inequalities are decided in floating point with a margin
 (kmbook.section5_recovery.recovery_trial: "exact" = a verified dual certificate of the planted
 partition fitted to the native solver's dual; "not_exact" = the reconstructed necessary condition
 fails, or an exactly feasible point cheaper than the planted partition; else "undecided").
@@ -17,7 +18,9 @@ finished: instance i's seed depends only on --seed and i). Every finished instan
 checkpointed (--checkpoint, default under _build/checkpoints), so a killed run resumes.
 --workers N runs a local Dask cluster, --scheduler ADDRESS an existing one; progress bars on
 stderr (KMBOOK_PROGRESS=0 turns them off). The JSON records the git commit and the native
-solver's full options (kmbook.sdp_native.NativeOptions with the overrides).
+solver's full options (kmbook.sdp_native.NativeOptions with the overrides); every row also
+records the commit of the run that wrote it (a row taken from a checkpoint gets that of the
+resuming run); the file-level commit is that of the last write.
 
   python scripts/section5_recovery.py --recheck competitor --recheck-tol 1e-7 \
       --recheck-max-gap 1e-4 --max-time 2000 --workers 2 \
@@ -31,10 +34,13 @@ commit and options to the file's "rechecks" list.
   python scripts/section5_recovery.py --recheck ungated --workers 2 \
       --out scripts/results/section5_recovery.json
 
-re-solves exactly the "exact" cells whose fitted certificate was accepted before the rounding
-gate existed (no "certificate_rounding_gate" field: DualCertificate.verified alone), with the
-current code and the sweep's own solver options (--recheck-tol only if given), so that every
-stored certificate carries its null residual, duality gap and gate; recorded like the others.
+re-solves exactly the cells decided by a solve before the rounding fields existed: "exact"
+cells whose fitted certificate was accepted by DualCertificate.verified alone (no
+"certificate_rounding_gate" field) and "not exact" cells resting on a cheaper point with no
+recorded linear residual (no "competitor_rounding_bound"), with the current code and the
+sweep's own solver options (--recheck-tol only if given), so that every stored certificate
+carries its null residual, duality gap and gate and every cheaper point its rounding allowance;
+recorded like the others.
 (The solver stops once the rounded partition is within tol of its bound, so at the default
 tol = 1e-5 a competitor is only found where the relaxation lies more than about 1e-5 below
 the planted cost.)
@@ -90,6 +96,18 @@ def full_options(overrides):
     return {k: v for k, v in {**NativeOptions, **overrides}.items() if k != "callback"}
 
 
+def needs_rounding_fields(cell):
+    """A cell decided by a solve but stored without the rounding fields of the current code.
+
+    Certified cells lacking ``certificate_rounding_gate`` (accepted by
+    ``DualCertificate.verified`` alone) and cheaper-point cells lacking
+    ``competitor_rounding_bound`` (no recorded linear residual): both were written by a solver
+    revision older than the rounding gate; ``--recheck ungated`` re-solves them.
+    """
+    return (cell.get("evidence") == "fitted_certificate" and "certificate_rounding_gate" not in cell) \
+        or (cell.get("evidence") == "competitor" and "competitor_rounding_bound" not in cell)
+
+
 def recheck(args, argv):
     """Re-solve the chosen cells of --out (--recheck modes) and rewrite --out with them."""
     if args.out is None or not args.out.exists():
@@ -114,8 +132,7 @@ def recheck(args, argv):
                 if cell.get("evidence") == "competitor" else 0.0
             competitor = (cell.get("evidence") == "competitor" and gap < args.recheck_max_gap) \
                 or cell["verdict"] == "undecided"
-            ungated = cell.get("evidence") == "fitted_certificate" \
-                and "certificate_rounding_gate" not in cell
+            ungated = needs_rounding_fields(cell)
             if (competitor and "competitor" in args.recheck) or (i, j) in pick \
                     or (ungated and "ungated" in args.recheck):
                 where.append((i, j))
@@ -128,6 +145,7 @@ def recheck(args, argv):
     for (i, j), cell in zip(where, new):
         old = data["rows"][i]["cells"][j]
         cell["stored_verdict"] = [old["verdict"], old.get("evidence")]
+        cell["recheck_index"] = len(data.get("rechecks", []))  # its entry in the rechecks list
         if [cell["verdict"], cell["evidence"]] != cell["stored_verdict"]:
             changed.append([data["rows"][i]["seed"], cell["relaxation"], cell["delta"]])
         data["rows"][i]["cells"][j] = cell
@@ -194,7 +212,8 @@ def main(argv=None):
     ap.add_argument("--recheck", nargs="+", choices=["competitor", "weakest", "ungated"], default=None,
                     help="re-solve only stored cells of --out: 'competitor' (and undecided) "
                     "cells, 'weakest' = each relaxation's certified cell of smallest lambda_min, "
-                    "'ungated' = every certified cell stored without the rounding-gate fields")
+                    "'ungated' = every certified or cheaper-point cell stored without the "
+                    "rounding fields (certificate gate, competitor rounding allowance)")
     ap.add_argument("--recheck-tol", type=float, default=None,
                     help="native solver tol for --recheck (relative certified gap); default 1e-7, "
                     "except for '--recheck ungated' alone, which keeps the sweep's own tol")
@@ -218,8 +237,11 @@ def main(argv=None):
         for start in range(len(rows), args.instances, args.batch):
             stop = min(start + args.batch, args.instances)
             sub = None if ckpt is None else Path(ckpt) / f"instances-{start}-{stop}"
-            rows += run_sweep(recovery_trial, tasks(args, start, stop), rng=args.seed, executor=ex,
+            batch = run_sweep(recovery_trial, tasks(args, start, stop), rng=args.seed, executor=ex,
                               checkpoint=sub, desc=f"instances {start}-{stop - 1}")
+            for row in batch:  # the file-level commit is rewritten on --resume; rows keep theirs
+                row.setdefault("git_commit", git_commit())
+            rows += batch
             if args.out is not None:
                 write(args, rows, argv, rechecks)
             print(f"{stop} instances done", file=sys.stderr, flush=True)

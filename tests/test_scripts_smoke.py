@@ -107,35 +107,49 @@ def test_section5_recovery_script_writes_and_resumes(tmp_path, monkeypatch):
     _load("section5_recovery").main(more)
     third = json.loads(out.read_text())
     assert third["rows"][:2] == first["rows"] and len(third["rows"]) == 3 and third["instances"] == 3
+    assert all("git_commit" in row for row in third["rows"])  # per-row provenance
     assert "--resume" not in third["command"] and "--instances 3" in third["command"]
     with pytest.raises(SystemExit, match="another sweep"):
         _load("section5_recovery").main([a if a != "5" else "6" for a in more])
 
 
 def test_section5_recovery_recheck_ungated(tmp_path, monkeypatch):
-    """--recheck ungated re-solves exactly the certified cells lacking the rounding-gate fields."""
+    """--recheck ungated re-solves exactly the certified and cheaper-point cells lacking their
+    rounding fields (as stored by a solver revision older than the rounding gate)."""
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "rec.json"
-    argv = ["--K", "2", "--n", "4", "--d", "2", "--deltas", "4.0", "--instances", "2",
+    argv = ["--K", "2", "--n", "4", "--d", "2", "--deltas", "1.0", "4.0", "--instances", "2",
             "--relaxations", "amini_levina", "--no-checkpoint", "--out", str(out)]
     _load("section5_recovery").main(argv)
     data = json.loads(out.read_text())
-    cells = [c for r in data["rows"] for c in r["cells"]]
-    assert [c["evidence"] for c in cells] == ["fitted_certificate"] * 2
+    assert [[c["evidence"] for c in r["cells"]] for r in data["rows"]] == \
+        [["competitor", "fitted_certificate"]] * 2
     gate_keys = ("certificate_rounding_gate", "certificate_null_residual", "certificate_duality_gap")
-    for key in gate_keys:  # the first instance's cell as stored before the gate existed
-        del data["rows"][0]["cells"][0][key]
+    comp_keys = ("competitor_rounding_bound", "competitor_linear_residual")
+    for key in gate_keys:  # the first instance's certified cell as stored before the gate existed
+        del data["rows"][0]["cells"][1][key]
+    for key in comp_keys:  # the second instance's cheaper point, likewise
+        del data["rows"][1]["cells"][0][key]
     out.write_text(json.dumps(data))
     _load("section5_recovery").main(["--recheck", "ungated", "--no-checkpoint", "--out", str(out)])
     new = json.loads(out.read_text())
-    assert new["rows"][1] == data["rows"][1]  # gated cells untouched
-    cell = new["rows"][0]["cells"][0]
+    # cells that carried their fields are untouched
+    assert new["rows"][0]["cells"][0] == data["rows"][0]["cells"][0]
+    assert new["rows"][1]["cells"][1] == data["rows"][1]["cells"][1]
+    cell = new["rows"][0]["cells"][1]
     assert all(key in cell for key in gate_keys) and cell["stored_verdict"] == ["exact", "fitted_certificate"]
     assert cell["verdict"] == "exact" and cell["certificate_null_residual"] <= cell["certificate_rounding_gate"]
+    assert cell["certificate_lambda_min_certified"] > 0
+    comp = new["rows"][1]["cells"][0]
+    assert all(key in comp for key in comp_keys) and comp["stored_verdict"] == ["not_exact", "competitor"]
+    assert comp["evidence"] == "competitor"
+    assert comp["planted_cost"] - comp["competitor_cost"] > comp["competitor_rounding_bound"]
     last = new["rechecks"][-1]
-    assert last["mode"] == ["ungated"] and last["cells"] == 1 and last["changed"] == []
+    assert last["mode"] == ["ungated"] and last["cells"] == 2 and last["changed"] == []
     assert last["command"].startswith("python scripts/section5_recovery.py --recheck ungated")
-    assert "tol" not in cell["solver_options"]  # the sweep's own tolerance, not a tighter one
+    assert cell["recheck_index"] == comp["recheck_index"] == len(new["rechecks"]) - 1
+    for c in (cell, comp):
+        assert "tol" not in c["solver_options"]  # the sweep's own tolerance, not a tighter one
     _load("section5_recovery").main(["--recheck", "ungated", "--no-checkpoint", "--out", str(out)])
     assert json.loads(out.read_text())["rechecks"][-1]["cells"] == 0  # nothing left to gate
 
