@@ -140,7 +140,7 @@ _HOMES = {
         "expected_shortfall",),
     "phase_transitions": ("DISTRIBUTIONS", "ball_points", "ball_model_data", "instance_threshold", "section5_sweep",
         "necessary_thresholds", "load_results", "RESULTS_DIR",),
-    "planted_certificate": ("fitted_certificate", "feasible_competitor",),
+    "planted_certificate": ("fitted_certificate", "feasible_competitor", "certified_margin"),
     "section5_recovery": ("VERDICTS", "recovery_trial", "recheck_cell", "verdict_counts",
         "condition_share", "load_recovery",),
     "phase_summary": ("threshold_summary", "success_curve", "THRESHOLD_LABELS", "format_threshold_summary",),

@@ -86,6 +86,8 @@ def certified_margin(cert, labels):
     float
         ``-inf`` when the certificate has no ``Lambda``.
     """
+    if not hasattr(cert, "Lambda"):
+        raise TypeError(f"cert must be a DualCertificate (from fitted_certificate); got {type(cert).__name__}.")
     if cert.Lambda is None:
         return float("-inf")
     labels = as_labels(labels, "labels", n_samples=cert.Lambda.shape[0])
