@@ -79,13 +79,14 @@ def tasks(args, start, stop):
 
 
 def git_commit():
-    """HEAD of the repository (with "+dirty" when tracked files differ), or None outside git."""
+    """HEAD of the repository (with "+dirty" when tracked files other than results differ), or None."""
     root = Path(__file__).resolve().parents[1]
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
                               text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                ":(exclude)scripts/results"],  # the sweep's own output is not code
+                               cwd=root, capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return head + ("+dirty" if dirty else "")
