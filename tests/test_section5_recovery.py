@@ -159,10 +159,13 @@ def _weak_certificates(stored):
 
 
 @pytest.mark.slow
-def test_the_weakest_stored_certificates_pass_the_rounding_gate():
-    """The weakest certified cells (see _weak_certificates), re-solved with their recorded
-    options: exact again, null residual and duality gap at rounding level far below lambda_min,
-    and lambda_min positive by a Cholesky-certified bound."""
+def test_the_cells_of_the_weakest_stored_certificates_are_re_decided_exact():
+    """The cells of the weakest stored certificates (see _weak_certificates), re-decided with
+    their recorded options by the current solver: the same instance (planted cost), exact again,
+    and the *fresh* certificate passes the rounding gate with a Cholesky-certified positive
+    lambda_min. The stored certificate is not re-examined (the file keeps only its scalars, and
+    the solver was accelerated after the sweep, so the fresh dual and certificate differ); the
+    check is of the verdict, not of the stored lambda_min."""
     stored = json.loads(STORED.read_text())
     picked = _weak_certificates(stored)
     assert picked
@@ -171,7 +174,8 @@ def test_the_weakest_stored_certificates_pass_the_rounding_gate():
         options = old.get("solver_options", row["solver_options"])
         new = recheck_cell(dict(task, delta=old["delta"], relaxation=old["relaxation"],
                                 solver_options=options))
-        assert new["verdict"] == "exact"
+        assert new["planted_cost"] == pytest.approx(old["planted_cost"], rel=1e-12)
+        assert (new["verdict"], new["evidence"]) == ("exact", "fitted_certificate")
         assert new["certificate_null_residual"] <= new["certificate_rounding_gate"]
         assert new["certificate_duality_gap"] <= new["certificate_rounding_gate"] * new["planted_cost"]
         assert new["certificate_rounding_gate"] < 1e-3 * new["certificate_lambda_min"]
