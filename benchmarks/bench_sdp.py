@@ -95,7 +95,11 @@ def single(n_points, kind, relaxation, tol, max_time):
 def native(args):
     out = Path(__file__).resolve().parent / "results" / args.out
     out.parent.mkdir(exist_ok=True)
-    result = {"rows": [], "large": [], "environment": environment("cvxpy", "clarabel", "scs"),
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, check=False).stdout.strip()
+    result = {"solver_revision": f"kmbook.sdp_native as committed in {head or 'an unknown commit'}",
+              "command": "python benchmarks/bench_sdp.py " + " ".join(sys.argv[1:]),
+              "rows": [], "large": [], "environment": environment("cvxpy", "clarabel", "scs"),
               "threads": {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")}}
 
     def save():
