@@ -1,7 +1,8 @@
 """SDP solver choices for kmbook.sdp: time and accuracy against a tight reference, same run.
 
 For the Peng–Wei and Amini–Levina relaxations on two kinds of instances — "exact" (three
-well-separated clusters, the solution is a partition matrix) and "inexact" (overlapping
+well-separated clusters at separation 8; the solution is a partition matrix at small N, but at
+N = 399 the Peng–Wei optimum is not, see convex/sdp_at_scale) and "inexact" (overlapping
 clusters, a fractional solution) — of N points, each solver setting is timed (median of
 `--repeats` runs, including cvxpy's compilation) and compared with a reference solve by Clarabel
 at tolerances 1e-10:
