@@ -8,6 +8,14 @@ import numpy as np
 from numba import njit, prange
 
 
+@njit(cache=True, inline="always")
+def _project_entry(w, on_fixed_diagonal, diag_val):
+    """The entrywise projection onto ``C``: ``diag_val`` on a fixed diagonal, else ``max(w, 0)``."""
+    if on_fixed_diagonal:
+        return diag_val
+    return w if w > 0.0 else 0.0
+
+
 @njit(cache=True, parallel=True)
 def y_step(Z, Y, U, Ds, A, alpha, inv_rho, diag_val, fix_diag):
     """Over-relaxed ADMM step on the entrywise block, in place, plus the next Z-step's input.
@@ -31,12 +39,7 @@ def y_step(Z, Y, U, Ds, A, alpha, inv_rho, diag_val, fix_diag):
             z = Z[i, j]
             y_old = Y[i, j]
             w = alpha * z + (1.0 - alpha) * y_old + U[i, j]
-            if fix_diag and i == j:
-                y = diag_val
-            elif w > 0.0:
-                y = w
-            else:
-                y = 0.0
+            y = _project_entry(w, fix_diag and i == j, diag_val)
             u = w - y
             Y[i, j] = y
             U[i, j] = u
@@ -80,12 +83,7 @@ def split(W, Y, U, Ds, A, inv_rho, diag_val, fix_diag):
         rs = 0.0
         for j in range(n):
             w = W[i, j]
-            if fix_diag and i == j:
-                y = diag_val
-            elif w > 0.0:
-                y = w
-            else:
-                y = 0.0
+            y = _project_entry(w, fix_diag and i == j, diag_val)
             u = w - y
             Y[i, j] = y
             U[i, j] = u
