@@ -1,6 +1,7 @@
-"""Thread control for the numba kernels: the one place that decides how many threads run.
+"""Thread control for the numba kernels and BLAS: the one place that decides how many threads run.
 
-Private. :func:`numba_threads` limits numba's threads inside a block;
+Private. :func:`numba_threads` limits numba's threads inside a block, :func:`blas_threads`
+BLAS's;
 :data:`PARALLEL_MIN_WORK` is the work below which a kernel runs on one thread,
 used by :func:`run_kernel` (whole kernels) and :func:`wants_parallel` (the
 blocks of one stochastic k-means step).
@@ -28,6 +29,15 @@ def numba_threads(n):
         yield
     finally:
         numba.set_num_threads(old)
+
+
+def blas_threads(n):
+    """Limit BLAS to `n` threads inside the block (None: leave BLAS's setting alone)."""
+    if n is None:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(int(n), user_api="blas")
 
 
 def run_kernel(kernel, work, *args):

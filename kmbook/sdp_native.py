@@ -285,7 +285,7 @@ def solve(X, D, scale, k, relaxation, options):
         ("optimal" or "max_iter_reached"/"max_time_reached"), ``labels`` (rounded
         partition), ``iterations``, ``history``, ``solve_time``.
     """
-    from ._threads import numba_threads
+    from ._threads import blas_threads, numba_threads
     from .sdp_bound import dual_value_unchecked
 
     unknown = set(options) - set(NativeOptions)
@@ -303,7 +303,7 @@ def solve(X, D, scale, k, relaxation, options):
                "eig_values": np.zeros(0), "eig_vectors": np.zeros((n_points, 0))}
         labels = np.zeros(n_points, dtype=np.int64) if k == 1 else np.arange(n_points)
     else:
-        with numba_threads(int(opts["threads"])), _blas_threads(opts["blas_threads"]):
+        with numba_threads(int(opts["threads"])), blas_threads(opts["blas_threads"]):
             out = admm(Ds, k, relaxation, opts, lambda B: dual_value_unchecked(Ds, B, k, relaxation, rigorous=False))
         labels = out["partition"]
         if labels is None:
@@ -318,17 +318,6 @@ def solve(X, D, scale, k, relaxation, options):
     return {"Z": out["Z"], "B": out["B"] * scale, "status": status, "labels": labels,
             "is_partition": out.get("partition") is not None,
             "iterations": out["iterations"], "history": out["history"], "solve_time": elapsed}
-
-
-def _blas_threads(n):
-    """Limit BLAS to `n` threads inside the block (None: no change)."""
-    import contextlib
-
-    if n is None:
-        return contextlib.nullcontext()
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(int(n), user_api="blas")
 
 
 def result(X, D, scale, k, relaxation, options, residual_tol):
