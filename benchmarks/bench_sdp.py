@@ -24,8 +24,8 @@ setting) and Clarabel, same instances, same run:
 
   python benchmarks/bench_sdp.py --native [--native-sizes 60 120 400] [--large 2000 5000]
 
-For every N in --native-sizes, both kinds and both relaxations: time of each solver, the speed
-ratio SCS time / native time (and Clarabel's where it runs, N <= 60), the relative value
+For every N in --native-sizes, both kinds and both relaxations: wall-clock and CPU time of each
+solver, the speed ratios SCS time / native time (wall and CPU) (and Clarabel's where it runs, N <= 60), the relative value
 difference, each result's certified gap (value - lower_bound) / value and its largest residual.
 Each N in --large runs the native solver alone (Peng–Wei, inexact kind) in a fresh subprocess
 (its peak resident memory is then its own) with ``tol = feas_tol = 1e-5``, and reports time,
@@ -69,13 +69,13 @@ def instance(kind, n_points, rng):
 def _timed(solve, X, solver, opts):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         res = solve(X, 3, solver, solver_options=opts)
-        return res, time.perf_counter() - t0
+        return res, time.perf_counter() - t0, time.process_time() - c0
 
 
-def _row(res, elapsed):
-    return {"time_s": elapsed, "value": res.value, "lower_bound": res.lower_bound,
+def _row(res, elapsed, cpu):
+    return {"time_s": elapsed, "cpu_s": cpu, "value": res.value, "lower_bound": res.lower_bound,
             "certified_gap": res.certified_gap, "max_residual": res.max_residual, "status": res.status,
             "verified": bool(res.verified), "iterations": res.iterations,
             "certified_partition": res.certified_partition is not None}
@@ -87,8 +87,8 @@ def single(n_points, kind, relaxation, tol, max_time):
 
     X = instance(kind, n_points, np.random.default_rng(2026))
     opts = {"tol": tol, "feas_tol": tol, "max_time": max_time}
-    res, elapsed = _timed(getattr(sdp, relaxation), X, "kmbook", opts)
-    row = {"N": X.shape[0], "kind": kind, "relaxation": relaxation, "tol": tol, "native": _row(res, elapsed),
+    res, elapsed, cpu = _timed(getattr(sdp, relaxation), X, "kmbook", opts)
+    row = {"N": X.shape[0], "kind": kind, "relaxation": relaxation, "tol": tol, "native": _row(res, elapsed, cpu),
            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "load_avg": os.getloadavg()}
     print(json.dumps(row), flush=True)
 
@@ -113,14 +113,15 @@ def native(args):
             for relaxation in args.relaxations:
                 solve = getattr(sdp, relaxation)
                 load0 = os.getloadavg()[0]
-                nat, t_nat = _timed(solve, X, "kmbook", None)
-                scs_res, t_scs = _timed(solve, X, "SCS", None)
-                row = {"N": X.shape[0], "kind": kind, "relaxation": relaxation, "native": _row(nat, t_nat),
-                       "scs": _row(scs_res, t_scs), "speedup_vs_scs": t_scs / t_nat,
+                nat, t_nat, c_nat = _timed(solve, X, "kmbook", None)
+                scs_res, t_scs, c_scs = _timed(solve, X, "SCS", None)
+                row = {"N": X.shape[0], "kind": kind, "relaxation": relaxation, "native": _row(nat, t_nat, c_nat),
+                       "scs": _row(scs_res, t_scs, c_scs), "speedup_vs_scs": t_scs / t_nat,
+                       "cpu_speedup_vs_scs": c_scs / c_nat,
                        "value_rel_diff_vs_scs": abs(nat.value - scs_res.value) / scs_res.value}
                 if X.shape[0] <= 60:
-                    cla, t_cla = _timed(solve, X, "CLARABEL", None)
-                    row["clarabel"] = _row(cla, t_cla)
+                    cla, t_cla, c_cla = _timed(solve, X, "CLARABEL", None)
+                    row["clarabel"] = _row(cla, t_cla, c_cla)
                     row["speedup_vs_clarabel"] = t_cla / t_nat
                     row["value_rel_diff_vs_clarabel"] = abs(nat.value - cla.value) / cla.value
                 row["load_avg"] = [load0, os.getloadavg()[0]]
@@ -128,7 +129,7 @@ def native(args):
                 save()
                 print(f"N={row['N']:4d} {kind:7s} {relaxation:12s} native {t_nat:8.2f} s ({nat.iterations} it, gap "
                       f"{nat.certified_gap:.1e}, res {nat.max_residual:.1e})  SCS {t_scs:8.2f} s (gap "
-                      f"{scs_res.certified_gap:.1e})  ratio {row['speedup_vs_scs']:6.1f}  |dvalue| "
+                      f"{scs_res.certified_gap:.1e})  ratio {row['speedup_vs_scs']:6.1f} (CPU {row['cpu_speedup_vs_scs']:.1f})  |dvalue| "
                       f"{row['value_rel_diff_vs_scs']:.1e}  load {row['load_avg'][0]:.1f}", flush=True)
     for n_points in args.large:
         cmd = [sys.executable, __file__, "--single", str(n_points), "inexact", "peng_wei", str(args.large_tol),
