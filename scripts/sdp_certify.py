@@ -13,7 +13,9 @@ Peng–Wei SDP with ``solver="kmbook"`` (progress bar over ADMM iterations) and 
 * ``<out>.json``: the subsample's recipe, k, value, lower and upper bounds, certified gap,
   iterations, time, peak memory, load average, machine and the command;
 * ``<out>.npz``: the subsample's indices, the rounded labels, a factor ``F`` of the
-  solution (``Z ~ J / N + F F^T``; empty when ``Z`` is the labels' partition matrix) and
+  solution (``Z ~ J / N + F F^T``; empty when ``Z`` is the labels' partition matrix; its rank
+  is the smallest, over ``--factor-tols``, whose rebuilt feasible point keeps the solve's
+  certified gap within 10 %) and
   the dual matrix ``B`` of ``Z >= 0`` stored as float32 (its strictly lower triangle). Any ``B >= 0`` gives a valid
   lower bound, so rounding it to float32 keeps the bound rigorous; the JSON's
   ``lower_bound_stored`` is the bound recomputed from the stored ``B``, which the chapter
@@ -29,6 +31,7 @@ import json
 import os
 import platform
 import resource
+import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -45,6 +48,8 @@ def parse_args(argv=None):
     p.add_argument("--relaxation", default="peng_wei", choices=["peng_wei", "amini_levina"])
     p.add_argument("--tol", type=float, default=1e-4)
     p.add_argument("--max-time", type=float, default=7200.0)
+    p.add_argument("--factor-tols", type=float, nargs="+", default=[1e-5, 1e-6, 1e-7, 1e-8, 0.0],
+                   help="eigenvalue cut-offs tried in turn for the stored factor (relative to the largest)")
     p.add_argument("--out", default=None,
                    help="output path without extension; default data/sdp_at_scale/<set>_n<n>")
     args = p.parse_args(argv)
@@ -78,9 +83,16 @@ def main(argv=None):
     packed = pack_dual(res.duals["nonnegative"])
     lb_stored = stored_lower_bound(X, k, args.relaxation, packed)
     labels = sdp.round_solution(res.Z, k)
-    factor = np.zeros((len(X), 0)) if res.partition_solution else solution_factor(res.Z)
-    ub_stored = (partition_cost(X, labels) if res.partition_solution else
-                 feasible_point(sdp.distance_matrix(X), 1.0 / len(X) + factor @ factor.T, k, args.relaxation)[1])
+    if res.partition_solution:
+        factor, factor_tol, ub_stored = np.zeros((len(X), 0)), None, partition_cost(X, labels)
+    else:
+        # the smallest stored rank whose rebuilt feasible point keeps the solve's certified gap (within 10 %)
+        D = sdp.distance_matrix(X)
+        for factor_tol in args.factor_tols:
+            factor = solution_factor(res.Z, rel_tol=factor_tol)
+            ub_stored = feasible_point(D, 1.0 / len(X) + factor @ factor.T, k, args.relaxation)[1]
+            if (ub_stored - lb_stored) / ub_stored <= 1.1 * res.certified_gap:
+                break
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out.with_suffix(".npz"), indices=idx, labels=labels, dual_lower=packed, factor=factor)
@@ -88,7 +100,7 @@ def main(argv=None):
         "set": args.set, "n": args.n, "seed": args.seed, "k": k, "relaxation": args.relaxation, "tol": args.tol,
         "value": res.value, "lower_bound": res.lower_bound, "upper_bound": res.upper_bound,
         "lower_bound_stored": lb_stored, "certified_gap": res.certified_gap,
-        "upper_bound_stored": ub_stored, "factor_rank": int(factor.shape[1]),
+        "upper_bound_stored": ub_stored, "factor_rank": int(factor.shape[1]), "factor_tol": factor_tol,
         "certified_gap_stored": (ub_stored - lb_stored) / ub_stored,
         "partition_solution": bool(res.partition_solution),
         "certified_partition": res.certified_partition is not None, "status": res.status,
@@ -96,6 +108,8 @@ def main(argv=None):
         "time_s": elapsed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "load_avg": list(os.getloadavg()), "cpu_count": os.cpu_count(), "machine": platform.platform(),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "solver_revision": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).resolve().parents[1],
+                                          capture_output=True, text=True, check=False).stdout.strip() or "unknown",
         "command": "python scripts/sdp_certify.py " + " ".join(sys.argv[1:] if argv is None else argv),
     }
     out.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n")
