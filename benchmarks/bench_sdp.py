@@ -25,8 +25,8 @@ setting) and Clarabel, same instances, same run:
   python benchmarks/bench_sdp.py --native [--native-sizes 60 120 400] [--large 2000 5000]
 
 For every N in --native-sizes, both kinds and both relaxations: wall-clock and CPU time of each
-solver, the speed ratios SCS time / native time (wall and CPU) (and Clarabel's where it runs, N <= 60), the relative value
-difference, each result's certified gap (value - lower_bound) / value and its largest residual.
+solver, the speed ratios SCS time / native time (wall and CPU; and Clarabel's where it runs,
+N <= 60), the relative value difference, each result's certified gap (value - lower_bound) / value and its largest residual.
 Each N in --large runs the native solver alone (Peng–Wei, inexact kind) in a fresh subprocess
 (its peak resident memory is then its own) with ``tol = feas_tol = 1e-5``, and reports time,
 iterations, certified gap and peak memory. The machine's load average is recorded with every
@@ -129,7 +129,8 @@ def native(args):
                 save()
                 print(f"N={row['N']:4d} {kind:7s} {relaxation:12s} native {t_nat:8.2f} s ({nat.iterations} it, gap "
                       f"{nat.certified_gap:.1e}, res {nat.max_residual:.1e})  SCS {t_scs:8.2f} s (gap "
-                      f"{scs_res.certified_gap:.1e})  ratio {row['speedup_vs_scs']:6.1f} (CPU {row['cpu_speedup_vs_scs']:.1f})  |dvalue| "
+                      f"{scs_res.certified_gap:.1e})  ratio {row['speedup_vs_scs']:6.1f} "
+                      f"(CPU {row['cpu_speedup_vs_scs']:.1f})  |dvalue| "
                       f"{row['value_rel_diff_vs_scs']:.1e}  load {row['load_avg'][0]:.1f}", flush=True)
     for n_points in args.large:
         cmd = [sys.executable, __file__, "--single", str(n_points), "inexact", "peng_wei", str(args.large_tol),
