@@ -26,7 +26,8 @@ setting) and Clarabel, same instances, same run:
 
 For every N in --native-sizes, both kinds and both relaxations: wall-clock and CPU time of each
 solver, the speed ratios SCS time / native time (wall and CPU; and Clarabel's where it runs,
-N <= 60), the relative value difference, each result's certified gap (value - lower_bound) / value and its largest residual.
+N <= 60), the relative value difference, each result's certified gap (value - lower_bound) / value
+and its largest residual.
 Each N in --large runs the native solver alone (Peng–Wei, inexact kind) in a fresh subprocess
 (its peak resident memory is then its own) with ``tol = feas_tol = 1e-5``, and reports time,
 iterations, certified gap and peak memory. The machine's load average is recorded with every
