@@ -29,7 +29,8 @@ solver, the speed ratios SCS time / native time (wall and CPU; and Clarabel's wh
 N <= 60), the relative value difference, each result's certified gap (value - lower_bound) / value
 and its largest residual.
 Each N in --large runs the native solver alone (Peng–Wei, inexact kind) in a fresh subprocess
-(its peak resident memory is then its own) with ``tol = feas_tol = 1e-5``, and reports time,
+(its peak resident memory is then its own) with ``tol = feas_tol = --large-tol`` (1e-5 unless
+given; one value or one per size) and ``max_time = --large-max-time``, and reports time,
 iterations, certified gap and peak memory. The machine's load average is recorded with every
 row. Ratios are same-run; each row is a single run, so their spread under load is not measured.
 Writes benchmarks/results/sdp_native.json (rewritten after every row).
@@ -133,8 +134,12 @@ def native(args):
                       f"{scs_res.certified_gap:.1e})  ratio {row['speedup_vs_scs']:6.1f} "
                       f"(CPU {row['cpu_speedup_vs_scs']:.1f})  |dvalue| "
                       f"{row['value_rel_diff_vs_scs']:.1e}  load {row['load_avg'][0]:.1f}", flush=True)
-    for n_points in args.large:
-        cmd = [sys.executable, __file__, "--single", str(n_points), "inexact", "peng_wei", str(args.large_tol),
+    if len(args.large_tol) not in (1, len(args.large)):
+        raise SystemExit(f"--large-tol: give one tolerance or one per --large size ({len(args.large)}); "
+                         f"got {len(args.large_tol)}")
+    tols = args.large_tol * len(args.large) if len(args.large_tol) == 1 else args.large_tol
+    for n_points, tol in zip(args.large, tols):
+        cmd = [sys.executable, __file__, "--single", str(n_points), "inexact", "peng_wei", str(tol),
                str(args.large_max_time)]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
@@ -152,7 +157,8 @@ def main():
     ap.add_argument("--native", action="store_true", help="native solver against SCS and Clarabel")
     ap.add_argument("--native-sizes", nargs="*", type=int, default=[60, 120, 400])
     ap.add_argument("--large", nargs="*", type=int, default=[2000, 5000])
-    ap.add_argument("--large-tol", type=float, default=1e-5)
+    ap.add_argument("--large-tol", type=float, nargs="+", default=[1e-5],
+                    help="tol = feas_tol of the --large runs: one value, or one per size")
     ap.add_argument("--large-max-time", type=float, default=3600.0)
     ap.add_argument("--kinds", nargs="+", default=["exact", "inexact"])
     ap.add_argument("--relaxations", nargs="+", default=["peng_wei", "amini_levina"])
