@@ -254,7 +254,8 @@ def native_timings(names=("sdp_native.json",)):
     Chapter: book/convex/sdp_at_scale.
 
     Each row has ``N``, ``kind``, ``relaxation``, ``native_s``, ``scs_s``, ``ratio``
-    (SCS time / native time, same run), ``clarabel_s`` (None when Clarabel was not run),
+    (SCS time / native time, same run), ``cpu_ratio`` (the same ratio of CPU times; None in
+    files that predate CPU timing), ``clarabel_s`` (None when Clarabel was not run),
     ``value_diff`` (relative, against SCS), ``native_value``, ``native_lb``, ``best_lb``
     (the largest rigorous lower bound of the row, over the solvers run in it),
     ``native_gap`` (``(value - best_lb) / value``;
@@ -288,6 +289,7 @@ def native_timings(names=("sdp_native.json",)):
             rows[(r["N"], r["kind"], r["relaxation"])] = {
                 "N": r["N"], "kind": r["kind"], "relaxation": r["relaxation"],
                 "native_s": r["native"]["time_s"], "scs_s": r["scs"]["time_s"], "ratio": r["speedup_vs_scs"],
+                "cpu_ratio": r.get("cpu_speedup_vs_scs"),
                 "clarabel_s": r["clarabel"]["time_s"] if "clarabel" in r else None,
                 "value_diff": r["value_rel_diff_vs_scs"], "native_value": value,
                 "native_lb": r["native"]["lower_bound"], "best_lb": max(lbs),

@@ -56,6 +56,7 @@ def test_native_timings_rows_are_same_run_ratios():
     assert rows, "benchmarks/results/sdp_native.json is missing"
     for r in rows:
         assert r["ratio"] == pytest.approx(r["scs_s"] / r["native_s"], rel=1e-12)
+        assert r["cpu_ratio"] is None or r["cpu_ratio"] > 0
         assert r["best_lb"] >= r["native_lb"] and r["revision"]
         assert r["native_gap"] == pytest.approx((r["native_value"] - r["best_lb"]) / r["native_value"])
 
