@@ -67,6 +67,8 @@ def main(argv=None):
     from kmbook.sdp_upper import feasible_point
 
     args = parse_args(argv)
+    revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parents[1], check=False).stdout.strip()
     X, idx, k = benchmark_subsample(args.set, args.n, args.seed)
     bar = tqdm(total=None, unit="check", disable=os.environ.get("KMBOOK_PROGRESS") == "0")
 
@@ -108,8 +110,7 @@ def main(argv=None):
         "time_s": elapsed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "load_avg": list(os.getloadavg()), "cpu_count": os.cpu_count(), "machine": platform.platform(),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "solver_revision": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                          cwd=Path(__file__).resolve().parents[1], check=False).stdout.strip(),
+        "solver_revision": revision,
         "command": "python scripts/sdp_certify.py " + " ".join(sys.argv[1:] if argv is None else argv),
     }
     out.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n")
