@@ -112,7 +112,7 @@ _HOMES = {
         "task_rng",),
     "partitions": ("distance_matrix", "membership_matrix", "exactness_error", "is_exact",
         "feasibility_residuals", "round_embedding",),
-    "oracles": ("BestPartition", "best_partition",),
+    "oracles": ("BestPartition", "best_partition", "ExactTwoMeans", "exact_two_means",),
     "sdp": ("SDPResult", "SDPSolveError", "peng_wei", "amini_levina", "round_solution", "CLARABEL_MAX_N",
         "SCS_DEFAULT_OPTIONS",),
     "sdp_result": ("SDPResult", "SDPSolveError",),

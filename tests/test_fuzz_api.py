@@ -57,6 +57,8 @@ SMALL = {
     "voronoi_shares": dict(n_mc=256),
     "associate": dict(n_mc=256),
     "dual_certificate": dict(max_points=12),
+    # integer points (with a copy and a collinear run), else almost every draw is rejected as non-integer
+    "exact_two_means": dict(X=np.array([[0, 0], [0, 0], [1, 1], [2, 2], [3, 0], [0, 3], [-2, 5]])),
 }
 
 
