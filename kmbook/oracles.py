@@ -270,16 +270,18 @@ def exact_two_means(X):
     and copies of a point share a cluster. All points equal: every split costs 0.
 
     *Candidates.* Let a line strictly separate A from B. Translate it towards A until it
-    touches A. If it touches two distinct points, call it l; else rotate it about the
-    touched point p until it first meets another distinct point, and call that line l.
-    No point crosses the moving line, so every point off l keeps its side; on l, the
-    points met on one ray from p come from one side and those on the other ray from the
-    other, so A meets l in a prefix or a suffix of the order along l (p's copies are
-    in A). Hence A, or its complement, is H ∪ (first j distinct points of l) for a line
-    l through two distinct points, an open half-plane H of l and some j. All collinear
-    points and two distinct points are the special case where l holds every point and H
-    is empty. The search enumerates, from each distinct pivot, every line through it,
-    both open half-planes and every j, with the rays around the pivot ordered exactly
+    touches A. If it touches two distinct points, call it l (A holds every point of l);
+    else rotate it about the touched point p until it first meets another distinct point,
+    and call that line l. No point crosses the moving line, so every point off l keeps its
+    side; on l, the points met on one ray from p come from one side and those on the other
+    ray from the other, so A meets l in a prefix or a suffix of the order along l (p's
+    copies are in A). Hence A, or its complement, is H ∪ (first j distinct points of l)
+    for a line l through two distinct points, an open half-plane H of l and some j. All
+    collinear points and two distinct points are the special case where l holds every
+    point and H is empty. (Choosing the sense of rotation shows that one fixed half-plane
+    per line would suffice; both are enumerated.) The search enumerates, from each
+    distinct pivot, every line through it, both open half-planes and every j, with the
+    rays around the pivot ordered exactly
     (reduced integer directions; their float angles are sorted and the order checked by
     integer cross products: distinct directions with coordinates up to 2**21 differ in
     angle by more than 2**-43, far above the float error of atan2) and the half-plane
@@ -287,7 +289,7 @@ def exact_two_means(X):
 
     *Costs.* cost(A) = SS - |D|^2 / (N |A| |B|) with SS the total sum of squares about the
     mean and D = N S_A - |A| S (S_A, S integer coordinate sums). Evaluated in float64 every
-    candidate's error is below 10 eps SS (eps = 2**-53); the candidates within 1e-13 SS of
+    candidate's error is below 10 eps SS (eps = 2**-53); the candidates within 2e-13 SS of
     the smallest float value, which include every optimum, are re-evaluated in exact
     rational arithmetic. So `exact_cost` is the optimum exactly and `cost` is it rounded
     once (relative error <= 2**-53): deciding "optimum > U" with any relative margin
