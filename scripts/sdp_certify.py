@@ -4,8 +4,8 @@ Chapter: book/convex/sdp_at_scale (which re-verifies the stored certificate in s
 
 The stored results (the chapter loads these two)::
 
-    python scripts/sdp_certify.py --set g2-2-10 --n 2000 --seed 0 --tol 1e-4 --out data/sdp_at_scale/g2-2-10_n2000
-    python scripts/sdp_certify.py --set g2-2-50 --n 2000 --seed 0 --tol 1e-4 --out data/sdp_at_scale/g2-2-50_n2000
+    python scripts/sdp_certify.py --set g2-2-10 --n 2000 --seed 0 --tol 1e-5 --out data/sdp_at_scale/g2-2-10_n2000
+    python scripts/sdp_certify.py --set g2-2-50 --n 2000 --seed 0 --tol 1e-5 --out data/sdp_at_scale/g2-2-50_n2000
 
 draws ``--n`` points of a bundled SIPU set without replacement (seeded), solves the
 Peng–Wei SDP with ``solver="kmbook"`` (progress bar over ADMM iterations) and writes
