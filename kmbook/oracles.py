@@ -240,7 +240,9 @@ def exact_two_means(X):
     on the G2 subsample of the chapter). For general floats,
     :func:`kmbook.sdp_stored.best_line_split` gives an upper bound only.
 
-    Paper: Paper 3 (an optimal 2-means partition is separated by a line).
+    Paper: Paper 3, eq. (2.1) (the k-means problem its relaxations bound from below); that an
+    optimal 2-means partition is separated by a line is the classical Voronoi property, not a
+    result of the paper (cf. Inaba, Katoh and Imai, SoCG 1994, for the general enumeration).
     Chapter: book/convex/sdp_at_scale.
 
     Parameters
