@@ -265,7 +265,7 @@ def exact_two_means(X):
     *Separation.* If the points are not all equal, an optimum has distinct centroids
     c1 != c2 (any threshold split along a direction in which the points differ costs less
     than the total sum of squares). No point x is then equidistant from c1 and c2: for x in
-    cluster 1 with |x - c1| = |x - c2| = rho > 0, n1 = 1 would give x = c1 and rho = 0, and
+    cluster 1 with ``|x - c1| = |x - c2| = rho > 0``, n1 = 1 would give x = c1 and rho = 0, and
     for n1 >= 2 moving x to cluster 2 changes the cost by
     rho^2 (n2 / (n2 + 1) - n1 / (n1 - 1)) < 0. The same move shows that no point is closer
     to the other centroid, so the perpendicular bisector separates the clusters strictly
@@ -289,8 +289,8 @@ def exact_two_means(X):
     angle by more than 2**-43, far above the float error of atan2) and the half-plane
     sums taken from integer prefix sums.
 
-    *Costs.* cost(A) = SS - |D|^2 / (N |A| |B|) with SS the total sum of squares about the
-    mean and D = N S_A - |A| S (S_A, S integer coordinate sums). Evaluated in float64 every
+    *Costs.* ``cost(A) = SS - |D|^2 / (N |A| |B|)`` with SS the total sum of squares about the
+    mean and ``D = N S_A - |A| S`` (S_A, S integer coordinate sums). Evaluated in float64 every
     candidate's error is below 10 eps SS (eps = 2**-53); the candidates within 2e-13 SS of
     the smallest float value, which include every optimum, are re-evaluated in exact
     rational arithmetic. So `exact_cost` is the optimum exactly and `cost` is it rounded
