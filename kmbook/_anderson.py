@@ -22,8 +22,41 @@ certifies the answer must not depend on it.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit, prange
 
 __all__ = ["Anderson"]
+
+_BLOCKS = 64  # the flat arrays are cut into this many blocks (the parallel unit, with partial sums)
+
+
+@njit(cache=True, parallel=True, fastmath={"reassoc", "contract"})
+def _residual_sq(x, f):
+    """``||f - x||^2`` (summed in blocks, reassociated: it only scales the safeguard's test)."""
+    size = x.size
+    parts = np.zeros(_BLOCKS)
+    for b in prange(_BLOCKS):
+        acc = 0.0
+        for i in range(b * size // _BLOCKS, (b + 1) * size // _BLOCKS):
+            r = f[i] - x[i]
+            acc += r * r
+        parts[b] = acc
+    return parts.sum()
+
+
+@njit(cache=True, parallel=True)
+def _record(x, f, f_prev, g_prev, dF_j, dG_j, have_prev):
+    """One pass: with `have_prev`, the new differences ``dF_j = f - f_prev`` and
+    ``dG_j = g - g_prev`` (``g = f - x``); then ``f_prev, g_prev = f, g``."""
+    size = x.size
+    for b in prange(_BLOCKS):
+        for i in range(b * size // _BLOCKS, (b + 1) * size // _BLOCKS):
+            fi = f[i]
+            gi = fi - x[i]
+            if have_prev:
+                dF_j[i] = fi - f_prev[i]
+                dG_j[i] = gi - g_prev[i]
+            f_prev[i] = fi
+            g_prev[i] = gi
 
 
 class Anderson:
@@ -37,7 +70,7 @@ class Anderson:
     size : int
         Number of entries of the iterate (arrays are used through flat views).
     memory : int
-        Number of stored differences (at least 1); memory use is ``(2 memory + 3) size``
+        Number of stored differences (at least 1); memory use is ``(2 memory + 2) size``
         floats.
     safeguard : float, default=1.0
         Largest accepted ratio of the residual norm after an accelerated step to the
@@ -63,12 +96,12 @@ class Anderson:
         self.memory = int(memory)
         self.safeguard = float(safeguard)
         self.reg = float(reg)
-        self.dX = np.empty((self.memory, size))
+        # Delta x + Delta g = Delta f: the step needs only the differences of f = T(x) and of g
+        self.dF = np.empty((self.memory, size))
         self.dG = np.empty((self.memory, size))
         self.gram = np.zeros((self.memory, self.memory))
-        self.x_prev = np.empty(size)
+        self.f_prev = np.empty(size)  # also the plain step a rejected accelerated point falls back to
         self.g_prev = np.empty(size)
-        self.f_plain = np.empty(size)
         self.accepted = self.rejected = 0
         self.reset()
 
@@ -86,34 +119,32 @@ class Anderson:
         previous call (the previous accelerated point was rejected by the safeguard) or a new
         array (an accelerated point). Inputs are not modified.
         """
-        xf, ff = np.ravel(x), np.ravel(fx)
-        g = ff - xf
-        g_norm = float(np.sqrt(np.dot(g, g)))
+        xf = np.ascontiguousarray(x, dtype=float).ravel()
+        ff = np.ascontiguousarray(fx, dtype=float).ravel()
+        g_norm = float(np.sqrt(_residual_sq(xf, ff)))
         if self.pending is not None and not g_norm <= self.safeguard * self.pending:
             # the accelerated point made things worse: take the plain step it replaced
             self.rejected += 1
             self.reset()
-            return self.f_plain.reshape(np.shape(x)).copy(), False
+            return self.f_prev.reshape(np.shape(x)).copy(), False
         if self.pending is not None:
             self.accepted += 1
+        j = self.head
+        count = min(self.count + 1, self.memory) if self.have_prev else 0
+        _record(xf, ff, self.f_prev, self.g_prev, self.dF[j], self.dG[j], self.have_prev)
         if self.have_prev:
-            j = self.head
-            np.subtract(xf, self.x_prev, out=self.dX[j])
-            np.subtract(g, self.g_prev, out=self.dG[j])
             self.head = (j + 1) % self.memory
-            self.count = min(self.count + 1, self.memory)
-            row = self.dG[: self.count] @ self.dG[j]
-            self.gram[j, : self.count] = row
-            self.gram[: self.count, j] = row
-        self.x_prev[:] = xf
-        self.g_prev[:] = g
+            self.count = count
+            row = self.dG[:count] @ self.dG[j]
+            self.gram[j, :count] = row
+            self.gram[:count, j] = row
         self.have_prev = True
         if self.count == 0 or not np.isfinite(g_norm):
             self.pending = None
             return fx, False
         n = self.count
         G = self.gram[:n, :n]
-        rhs = self.dG[:n] @ g
+        rhs = self.dG[:n] @ self.g_prev  # g_prev now holds g
         lam = self.reg * max(float(np.max(np.diag(G))), 1e-300)
         try:
             gamma = np.linalg.solve(G + lam * np.eye(n), rhs)
@@ -123,8 +154,7 @@ class Anderson:
         if not np.all(np.isfinite(gamma)):
             self.reset()
             return fx, False
-        self.f_plain[:] = ff
-        out = ff - gamma @ self.dX[:n]
-        out -= gamma @ self.dG[:n]
+        out = gamma @ self.dF[:n]
+        np.subtract(ff, out, out=out)
         self.pending = g_norm
         return out.reshape(np.shape(x)), True

@@ -12,6 +12,7 @@ eigendecomposition is the fallback, and the rule up to :data:`FULL_EIGH_MAX_N`).
 
 import numpy as np
 from scipy.linalg import eigh
+from scipy.linalg.lapack import dpotrf, dtrtri
 
 #: Up to this N a full eigendecomposition replaces the block iteration (comparable cost at N = 120).
 FULL_EIGH_MAX_N = 200
@@ -42,6 +43,36 @@ def _orth(Q):
     Q, R = np.linalg.qr(Q)
     keep = np.abs(np.diag(R)) > 1e-10 * max(1.0, np.abs(np.diag(R)).max())
     return Q[:, keep]
+
+
+def _inv_chol_t(G):
+    """``L^-T`` for the Cholesky factor ``L`` of `G` (None if `G` is not safely positive definite)."""
+    L, info = dpotrf(G, lower=1)
+    diag = np.abs(np.diag(L))
+    if info != 0 or not diag.min() > 1e-3 * diag.max():
+        return None
+    Linv, info = dtrtri(L, lower=1)
+    return Linv.T if info == 0 else None
+
+
+def _orth_factor(W):
+    """``M`` with ``W M`` orthonormal, by Cholesky QR applied twice (CholQR2), or None.
+
+    Two passes make the basis orthonormal to working precision when the column-scaled Gram
+    matrix of `W` is well conditioned; None (the caller falls back to Householder QR) when
+    it is not.
+    """
+    G = W.T @ W
+    d = np.sqrt(np.diag(G))
+    if not np.all(d > 0) or not np.all(np.isfinite(d)):
+        return None
+    first = _inv_chol_t(G / np.outer(d, d))
+    if first is None:
+        return None
+    M = first / d[:, None]
+    Wm = W @ M
+    second = _inv_chol_t(Wm.T @ Wm)
+    return None if second is None else M @ second
 
 
 class TopEigen:
@@ -91,25 +122,39 @@ class TopEigen:
         m = V.shape[1]
         AV = A @ V
         T = V.T @ AV
-        th, S = np.linalg.eigh((T + T.T) / 2)
-        th, S = th[::-1], S[:, ::-1]
-        V, AV = V @ S, AV @ S
-        scale = max(abs(th[0]), 1e-300)
-        for _ in range(max_inner):
-            R = AV - V * th
-            res = np.linalg.norm(R, axis=0)
-            if res.max() <= rtol * scale:
+        th = None
+        for step_no in range(max_inner):
+            # residuals of the block (R is orthogonal to V: the span of V, R is that of LOBPCG's
+            # Ritz vectors and residuals, without the Rayleigh-Ritz step on V alone)
+            T = (T + T.T) / 2
+            R = AV - V @ T
+            scale = max(float(np.abs(T).max()), 1e-300)
+            if float(np.sqrt((R * R).sum(axis=0)).max()) <= rtol * scale:
+                th = None
                 break
             R -= V @ (V.T @ R)
-            blocks = [V, R] if P is None else [V, R, P - V @ (V.T @ P)]
-            Q = _orth(np.hstack(blocks))
-            Q -= Q.mean(axis=0)  # stay in the complement of 1 despite rounding
-            AQ = A @ Q
+            W = R if P is None else np.hstack([R, P - V @ (V.T @ P)])
+            step = _orth_factor(W)
+            if step is None:  # the new directions are nearly dependent: Householder QR, dropping some
+                Q = _orth(np.hstack([V, W]))
+                Q -= Q.mean(axis=0)  # stay in the complement of 1 despite rounding
+                AQ = A @ Q
+            else:
+                QW = W @ step
+                QW -= QW.mean(axis=0)
+                Q, AQ = np.hstack([V, QW]), np.hstack([AV, A @ QW])
             T = Q.T @ AQ
-            w, S = np.linalg.eigh((T + T.T) / 2)
-            w, S = w[::-1][:m], S[:, ::-1][:, :m]
+            th, S = np.linalg.eigh((T + T.T) / 2)
+            th, S = th[::-1][:m], S[:, ::-1][:, :m]
             Vn = Q @ S
             P = Vn - V @ (V.T @ Vn)
-            V, AV, th = Vn, AQ @ S, w
+            V = Vn
+            if step_no + 1 < max_inner:  # A V for the next step (the last one returns the Ritz pairs)
+                AV = AQ @ S
+                T = V.T @ AV
+        if th is None:  # converged before (or without) a Rayleigh-Ritz step: rotate V to Ritz vectors
+            th, S = np.linalg.eigh((T + T.T) / 2)
+            th, S = th[::-1], S[:, ::-1]
+            V = V @ S
         self.V, self.P = V, P
         return th, V

@@ -99,7 +99,9 @@ def lambda_min_estimate_unchecked(C):
         return float(eigh(C, eigvals_only=True, subset_by_index=[0, 0], check_finite=False)[0])
     try:
         v0 = np.random.default_rng(0).standard_normal(n_points)
-        return float(eigsh(C, k=1, which="SA", tol=1e-10, v0=v0, maxiter=20 * n_points, return_eigenvectors=False)[0])
+        # at most ~N matrix-vector products (about the cost of the dense route), then dense
+        return float(eigsh(C, k=1, which="SA", tol=1e-10, v0=v0, maxiter=max(100, n_points // 20),
+                           return_eigenvectors=False)[0])
     except (ArpackNoConvergence, ArpackError):
         return float(eigh(C, eigvals_only=True, subset_by_index=[0, 0], check_finite=False)[0])
 

@@ -345,8 +345,9 @@ def test_anderson_safeguard_rejects_a_step_that_increases_the_residual():
 def test_anderson_memory_is_capped_at_large_n():
     from kmbook.sdp_native import ANDERSON_MAX_BYTES, _accelerator
 
-    acc = _accelerator(1500, 10)
-    assert 1 <= acc.memory < 10 and (2 * acc.memory + 3) * 1500**2 * 8 <= ANDERSON_MAX_BYTES
+    acc = _accelerator(2000, 10)
+    assert 1 <= acc.memory < 10 and (2 * acc.memory + 2) * 2000**2 * 8 <= ANDERSON_MAX_BYTES
+    assert (2 * acc.memory + 4) * 2000**2 * 8 > ANDERSON_MAX_BYTES  # the largest memory that fits
     assert _accelerator(30, 10).memory == 10
     assert _accelerator(30, 0) is None and _accelerator(4000, 10) is None
 
