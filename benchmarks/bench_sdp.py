@@ -50,6 +50,7 @@ import numpy as np
 from _common import environment, write_result
 
 from kmbook import sdp
+from kmbook.cli import git_revision
 from kmbook.exceptions import ConvergenceWarning
 
 SETTINGS = {
@@ -98,8 +99,7 @@ def single(n_points, kind, relaxation, tol, max_time):
 def native(args):
     out = Path(__file__).resolve().parent / "results" / args.out
     out.parent.mkdir(exist_ok=True)
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).resolve().parents[1],
-                          capture_output=True, text=True, check=False).stdout.strip()
+    head = git_revision(short=True, exclude=("benchmarks/results",))
     result = {"solver_revision": f"kmbook.sdp_native as committed in {head or 'an unknown commit'}",
               "command": "python benchmarks/bench_sdp.py " + " ".join(sys.argv[1:]),
               "rows": [], "large": [], "environment": environment("cvxpy", "clarabel", "scs"),

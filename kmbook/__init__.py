@@ -147,7 +147,7 @@ _HOMES = {
     "report": ("fit_loglog", "format_table", "markdown_table", "RenderedTable",),
     "claims": ("Claim", "ClaimFailed", "Claims", "ClaimsTable", "Comparison", "Estimate", "Proportion",
         "bootstrap_slope", "compare", "glue", "mean_interval", "proportion", "slope", "wilson_interval",),
-    "cli": ("add_sweep_arguments", "checkpoint_path",),
+    "cli": ("add_sweep_arguments", "checkpoint_path", "git_revision",),
     "plotting": ("PALETTE", "use_style", "color", "plot_voronoi", "plot_points", "plot_trajectory",
         "plot_line_model", "plot_cost_contours", "plot_kind_map", "plot_association", "plot_figure1",
         "plot_curves", "plot_error_scaling", "plot_partition_matrix", "plot_proximity", "plot_recovery_region",

@@ -1,4 +1,5 @@
-"""Command-line options shared by the sweep scripts (``scripts/``): where to run, where to checkpoint.
+"""Command-line options shared by the sweep scripts (``scripts/``): where to run, where to checkpoint,
+and the revision a stored result was computed with.
 
 Chapter: none (the command-line versions of the chapters' sweeps).
 
@@ -13,10 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["add_sweep_arguments", "checkpoint_path"]
+__all__ = ["add_sweep_arguments", "checkpoint_path", "git_revision"]
 
 _NOT_SWEEP = {"workers", "scheduler", "checkpoint", "no_checkpoint", "out"}
 
@@ -52,3 +54,36 @@ def checkpoint_path(args, script):
     path = Path("_build", "checkpoints", f"{script}-{digest}")
     print(f"checkpoint: {path} (rerun the same command to resume; --no-checkpoint to disable)", file=sys.stderr)
     return path
+
+
+def git_revision(*, short=False, exclude=()):
+    """The commit of the repository holding kmbook, as stored results record it, or None.
+
+    Paper: none (the provenance of every stored result).
+    Chapter: none (the scripts and benchmarks that write the stored results).
+
+    Parameters
+    ----------
+    short : bool, default=False
+        The abbreviated hash (``git rev-parse --short``).
+    exclude : sequence of str, default=()
+        Paths (relative to the repository) whose changes do not count: usually the script's
+        own output folder.
+
+    Returns
+    -------
+    str or None
+        The hash, with ``"+dirty"`` appended when tracked files outside `exclude` differ from
+        it; None outside a git checkout (e.g. an installed copy).
+    """
+    if isinstance(exclude, str) or not all(isinstance(p, str) for p in exclude):
+        raise TypeError(f"exclude must be a sequence of paths (str), e.g. ('scripts/results',); got {exclude!r}.")
+    root = Path(__file__).resolve().parents[1]
+    head = ["git", "rev-parse", *(["--short"] if short else []), "HEAD"]
+    status = ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *(f":(exclude){p}" for p in exclude)]
+    try:
+        commit = subprocess.run(head, cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(status, cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit + ("+dirty" if dirty else "")

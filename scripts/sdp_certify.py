@@ -31,7 +31,6 @@ import json
 import os
 import platform
 import resource
-import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -62,17 +61,20 @@ def main(argv=None):
     from tqdm.auto import tqdm
 
     from kmbook import sdp
+    from kmbook.cli import git_revision
     from kmbook.planted_optimality import partition_cost
     from kmbook.sdp_stored import benchmark_subsample, pack_dual, solution_factor, stored_lower_bound
     from kmbook.sdp_upper import feasible_point
 
     args = parse_args(argv)
-    revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                              cwd=Path(__file__).resolve().parents[1], check=False).stdout.strip()
+    revision = git_revision(short=True, exclude=(str(Path(args.out).parent),))
     X, idx, k = benchmark_subsample(args.set, args.n, args.seed)
     bar = tqdm(total=None, unit="check", disable=os.environ.get("KMBOOK_PROGRESS") == "0")
 
+    history = []
+
     def progress(row):
+        history.append([int(row[0]), float(row[1]), float(row[4]), float(row[5]), int(row[6])])
         bar.update(1)
         bar.set_postfix(iteration=row[0], residual=f"{row[1]:.1e}", gap=f"{row[4]:.1e}", rho=f"{row[5]:.3g}")
 
@@ -111,6 +113,10 @@ def main(argv=None):
         "load_avg": list(os.getloadavg()), "cpu_count": os.cpu_count(), "machine": platform.platform(),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "solver_revision": revision,
+        # the solver's checks: iteration, largest violation of Z >= 0, estimated gap (inf before the
+        # residual is small enough to estimate it; not certified), penalty rho, eigen-block size
+        "history_columns": ["iteration", "residual", "estimated_gap", "rho", "block"],
+        "history": [[v if np.isfinite(v) else None for v in row] for row in history],
         "command": "python scripts/sdp_certify.py " + " ".join(sys.argv[1:] if argv is None else argv),
     }
     out.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n")

@@ -49,14 +49,13 @@ the planted cost.)
 import argparse
 import json
 import shlex
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from kmbook.cli import add_sweep_arguments, checkpoint_path
+from kmbook.cli import add_sweep_arguments, checkpoint_path, git_revision
 from kmbook.geometries import LAYOUTS
 from kmbook.phase_transitions import DISTRIBUTIONS
 from kmbook.sdp_native import NativeOptions
@@ -80,16 +79,7 @@ def tasks(args, start, stop):
 
 def git_commit():
     """HEAD of the repository (with "+dirty" when tracked files other than results differ), or None."""
-    root = Path(__file__).resolve().parents[1]
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
-                                ":(exclude)scripts/results"],  # the sweep's own output is not code
-                               cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return head + ("+dirty" if dirty else "")
+    return git_revision(exclude=("scripts/results",))  # the sweep's own output is not code
 
 
 def full_options(overrides):
