@@ -151,7 +151,8 @@ _HOMES = {
     "plotting": ("PALETTE", "use_style", "color", "plot_voronoi", "plot_points", "plot_trajectory",
         "plot_line_model", "plot_cost_contours", "plot_kind_map", "plot_association", "plot_figure1",
         "plot_curves", "plot_error_scaling", "plot_partition_matrix", "plot_proximity", "plot_recovery_region",
-        "plot_threshold_curves", "plot_threshold_summary", "plot_loglog_gap", "plot_switching_regions",),
+        "plot_solver_history", "plot_threshold_curves", "plot_threshold_summary", "plot_loglog_gap",
+        "plot_switching_regions",),
 }
 
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}

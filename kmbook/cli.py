@@ -66,7 +66,7 @@ def git_revision(*, short=False, exclude=()):
     ----------
     short : bool, default=False
         The abbreviated hash (``git rev-parse --short``).
-    exclude : sequence of str, default=()
+    exclude : list or tuple of str, default=()
         Paths (relative to the repository) whose changes do not count: usually the script's
         own output folder.
 
@@ -76,8 +76,10 @@ def git_revision(*, short=False, exclude=()):
         The hash, with ``"+dirty"`` appended when tracked files outside `exclude` differ from
         it; None outside a git checkout (e.g. an installed copy).
     """
-    if isinstance(exclude, str) or not all(isinstance(p, str) for p in exclude):
+    if not isinstance(exclude, (list, tuple)) or not all(isinstance(p, str) for p in exclude):
         raise TypeError(f"exclude must be a sequence of paths (str), e.g. ('scripts/results',); got {exclude!r}.")
+    if not isinstance(short, bool):
+        raise TypeError(f"short must be True or False; got {short!r}.")
     root = Path(__file__).resolve().parents[1]
     head = ["git", "rev-parse", *(["--short"] if short else []), "HEAD"]
     status = ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *(f":(exclude){p}" for p in exclude)]

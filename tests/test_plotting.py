@@ -14,6 +14,7 @@ from kmbook.plotting import (
     plot_figure1,
     plot_kind_map,
     plot_line_model,
+    plot_solver_history,
     plot_trajectory,
     plot_voronoi,
     use_style,
@@ -146,3 +147,20 @@ def test_plot_curves_and_error_scaling():
         plot_error_scaling(eta, np.zeros(5))
     with pytest.raises(ValueError, match="same length"):
         plot_error_scaling(eta, eta[:2])
+
+
+def test_plot_solver_history_skips_unestimated_gaps_and_marks_the_certified_one():
+    history = [[20, 1e-2, None, 5.0, 8], [40, 1e-4, 3e-3, 5.0, 8], [60, 1e-6, 2e-5, 10.0, 9], [80, 0.0, 8e-6, 10.0, 9]]
+    fig, ax = plot_solver_history(history, label="G2", certified_gap=9e-6)
+    residual, gap, final = ax.get_lines()
+    assert list(residual.get_xdata()) == [20, 40, 60]  # a zero residual has no place on a log axis
+    assert list(gap.get_xdata()) == [40, 60, 80] and list(gap.get_ydata()) == [3e-3, 2e-5, 8e-6]
+    assert list(final.get_xdata()) == [80] and list(final.get_ydata()) == [9e-6]
+    assert ax.get_yscale() == "log" and gap.get_label().startswith("G2: ")
+    plt.close(fig)
+    with pytest.raises(ValueError, match="history"):
+        plot_solver_history([])
+    with pytest.raises(ValueError, match="history"):
+        plot_solver_history([[1, 2]])
+    with pytest.raises(TypeError, match="label"):
+        plot_solver_history(history, label=3)

@@ -16,6 +16,7 @@ from .convex import (
     plot_partition_matrix,
     plot_proximity,
     plot_recovery_region,
+    plot_solver_history,
     plot_threshold_curves,
     plot_threshold_summary,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "plot_partition_matrix",
     "plot_proximity",
     "plot_recovery_region",
+    "plot_solver_history",
     "plot_threshold_curves",
     "plot_threshold_summary",
     "plot_loglog_gap",

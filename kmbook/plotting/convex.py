@@ -1,6 +1,8 @@
-"""Figures of the convex relaxations: partition matrices, proximity margins, recovery regions.
+"""Figures of the convex relaxations: partition matrices, proximity margins, recovery regions,
+and the native solver's progress.
 
-Chapter: book/convex/peng_wei, book/convex/amini_levina, book/convex/phase_transitions.
+Chapter: book/convex/peng_wei, book/convex/amini_levina, book/convex/phase_transitions,
+book/convex/sdp_at_scale.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from ..phase_summary import THRESHOLD_LABELS
 from ._style import PALETTE, color, get_ax
 
 __all__ = [
-    "plot_partition_matrix", "plot_proximity", "plot_recovery_region", "plot_threshold_curves",
-    "plot_threshold_summary",
+    "plot_partition_matrix", "plot_proximity", "plot_recovery_region", "plot_solver_history",
+    "plot_threshold_curves", "plot_threshold_summary",
 ]
 
 
@@ -320,4 +322,45 @@ def plot_threshold_summary(summary, x, ax=None, *, rows=None, xlabel=None):
         ax.errorbar(xs, m, yerr=err, marker="os^v"[i], ms=4, capsize=3, color=color(i), label=THRESHOLD_LABELS[f])
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel("minimum separation")
+    return fig, ax
+
+
+def plot_solver_history(history, ax=None, *, label=None, certified_gap=None, i=0):
+    """The native SDP solver's checks: residual and estimated gap against the iteration.
+
+    Paper: Paper 3, eq. (2.3) and (3.3) (the relaxations the solver solves).
+    Chapter: book/convex/sdp_at_scale.
+
+    Parameters
+    ----------
+    history : array-like of shape (n_checks, >= 3)
+        Rows ``(iteration, residual, estimated gap, ...)`` as ``scripts/sdp_certify.py`` stores
+        them; a gap of None or inf (not yet estimated) is skipped.
+    ax : matplotlib Axes, optional
+    label : str, optional
+        Prefix of the legend entries (e.g. the data set).
+    certified_gap : float, optional
+        The final certified gap, drawn as a marker at the last iteration.
+    i : int, default=0
+        Colour index (residual and gap share it; the residual is dashed).
+    """
+    rows = [list(r) for r in history] if history is not None else None
+    if not rows or any(len(r) < 3 for r in rows):
+        raise ValueError("history must hold rows (iteration, residual, estimated gap, ...) as stored by "
+                         "scripts/sdp_certify.py; got an empty or short history.")
+    H = np.array([[np.nan if v is None else float(v) for v in r[:3]] for r in rows])
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"label must be None or a str; got {type(label).__name__}.")
+    fig, ax = get_ax(ax)
+    prefix = f"{label}: " if label else ""
+    it, res, gap = H[:, 0], H[:, 1], H[:, 2]
+    pos = res > 0
+    ax.semilogy(it[pos], res[pos], "--", lw=1, color=color(i), label=f"{prefix}residual (max violation of Z ≥ 0)")
+    ok = np.isfinite(gap) & (gap > 0)
+    ax.semilogy(it[ok], gap[ok], "-", lw=1.5, color=color(i), label=f"{prefix}estimated gap")
+    if certified_gap is not None:
+        cg = float(as_real_array(certified_gap, "certified_gap").ravel()[0])
+        ax.plot([it[-1]], [cg], "o", ms=6, color=color(i), label=f"{prefix}certified gap (stored files)")
+    ax.set_xlabel("ADMM iteration")
+    ax.set_ylabel("relative size")
     return fig, ax
