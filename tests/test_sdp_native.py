@@ -365,3 +365,45 @@ def test_speed_options_do_not_change_the_answer_above_the_full_eigh_size(relaxat
         assert res.status == "optimal" and res.verified and res.certified_partition is not None
         assert res.lower_bound <= res.value <= res.lower_bound * (1 + 1e-5)
     assert np.array_equal(results[0].Z, results[1].Z)
+
+
+def test_block_eigensolver_tracks_a_drifting_matrix_and_keeps_an_orthonormal_block():
+    from scipy.linalg import eigh
+
+    from kmbook._sdp_eigen import FULL_EIGH_MAX_N, TopEigen, _simplex_threshold, center
+
+    rng = np.random.default_rng(5)
+    n, total = FULL_EIGH_MAX_N + 100, 2.0
+    U = np.linalg.qr(rng.standard_normal((n, 6)))[0]
+    base = center((U * np.array([9.0, 7.0, 5.0, 1.0, 0.5, 0.2])) @ U.T)
+    eig = TopEigen(n, 8, rng)
+    eig.max_inner = 1
+    for step in range(300):  # warm-started, one LOBPCG step per call, as in the solver
+        noise = rng.standard_normal((n, n)) * 1e-3 / (1 + step)
+        A = center(base + (noise + noise.T) / 2)
+        w, V = eig(A, total)
+    vals = eigh(A, eigvals_only=True)[::-1]
+    theta, n_pos = _simplex_threshold(vals, total)
+    assert np.allclose(np.sort(w)[::-1], vals[:n_pos] - theta, atol=1e-8)
+    B = eig.V
+    assert np.abs(B.T @ B - np.eye(B.shape[1])).max() < 1e-12  # no drift of orthonormality
+    assert np.abs(B.sum(axis=0)).max() < 1e-10 * np.sqrt(n)  # the block stays orthogonal to 1
+    assert eig.full == 0  # the block iteration, not the dense fallback, did the work
+
+
+def test_cholesky_qr_orthonormalises_or_declines():
+    from kmbook._sdp_eigen import _orth_factor
+
+    rng = np.random.default_rng(6)
+    W = rng.standard_normal((300, 40)) * np.logspace(0, 6, 40)  # badly scaled columns: fine after scaling
+    Q = W @ _orth_factor(W)
+    assert np.abs(Q.T @ Q - np.eye(40)).max() < 1e-13
+    # condition ~ 300 after scaling: one Cholesky-QR pass leaves ~1e-12, the second 1e-14
+    Q0, R0 = (np.linalg.qr(rng.standard_normal(shape))[0] for shape in ((300, 40), (40, 40)))
+    W2 = Q0 @ np.diag(np.logspace(0, -2.5, 40)) @ R0
+    Q = W2 @ _orth_factor(W2)
+    assert np.abs(Q.T @ Q - np.eye(40)).max() < 1e-13
+    W[:, 7] = W[:, 3] * 1e3 + 1e-8 * W[:, 9]  # nearly dependent columns: left to Householder QR
+    assert _orth_factor(W) is None
+    W[:, 7] = 0.0
+    assert _orth_factor(W) is None
