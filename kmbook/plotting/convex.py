@@ -362,5 +362,5 @@ def plot_solver_history(history, ax=None, *, label=None, certified_gap=None, i=0
         cg = float(as_real_array(certified_gap, "certified_gap").ravel()[0])
         ax.plot([it[-1]], [cg], "o", ms=6, color=color(i), label=f"{prefix}certified gap (stored files)")
     ax.set_xlabel("ADMM iteration")
-    ax.set_ylabel("relative size")
+    ax.set_ylabel("relative gap; largest violation")
     return fig, ax
