@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch, Rectangle
 
-from .._validation import as_labels, as_points, as_real_array
+from .._validation import as_labels, as_points, as_real, as_real_array
 from ..phase_summary import THRESHOLD_LABELS
 from ._style import PALETTE, color, get_ax
 
@@ -351,6 +351,8 @@ def plot_solver_history(history, ax=None, *, label=None, certified_gap=None, i=0
     H = np.array([[np.nan if v is None else float(v) for v in r[:3]] for r in rows])
     if label is not None and not isinstance(label, str):
         raise TypeError(f"label must be None or a str; got {type(label).__name__}.")
+    if certified_gap is not None:
+        certified_gap = as_real(certified_gap, "certified_gap")
     fig, ax = get_ax(ax)
     prefix = f"{label}: " if label else ""
     it, res, gap = H[:, 0], H[:, 1], H[:, 2]
@@ -359,8 +361,7 @@ def plot_solver_history(history, ax=None, *, label=None, certified_gap=None, i=0
     ok = np.isfinite(gap) & (gap > 0)
     ax.semilogy(it[ok], gap[ok], "-", lw=1.5, color=color(i), label=f"{prefix}estimated gap")
     if certified_gap is not None:
-        cg = float(as_real_array(certified_gap, "certified_gap").ravel()[0])
-        ax.plot([it[-1]], [cg], "o", ms=6, color=color(i), label=f"{prefix}certified gap (stored files)")
+        ax.plot([it[-1]], [certified_gap], "o", ms=6, color=color(i), label=f"{prefix}certified gap (stored files)")
     ax.set_xlabel("ADMM iteration")
     ax.set_ylabel("relative gap; largest violation")
     return fig, ax
